@@ -1,0 +1,41 @@
+# Every target that runs code first makes sure the virtualenv and the pinned
+# compiler are installed, so a fresh clone needs nothing but Python 3.11 and Node.js.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SOLC := contracts/node_modules/.installed
+DEVNET_DIR ?= devnet-data
+
+.PHONY: install devnet test lint contracts clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(INSTALLED): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(SOLC): contracts/package.json contracts/package-lock.json
+	cd contracts && npm ci --no-audit --no-fund
+	touch $@
+
+install: $(INSTALLED) $(SOLC)
+
+devnet: install
+	$(BIN)/dcl devnet --datadir $(DEVNET_DIR)
+
+test: install
+	$(BIN)/python -m pytest -n auto -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check node client genesis tests benchmarks
+	$(BIN)/ruff format --check node client genesis tests benchmarks
+	$(BIN)/mypy
+
+contracts: $(SOLC)
+	node contracts/build.mjs
+
+clean:
+	rm -rf $(VENV) contracts/node_modules $(DEVNET_DIR)
