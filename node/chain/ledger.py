@@ -1,0 +1,293 @@
+"""The chain in one data directory: genesis, building, sealing, importing, reading.
+
+Writers (building, importing) work on a :class:`PendingBlockWrites` buffer and reach LevelDB
+in one batch per block; readers use a chain database over LevelDB itself and so only ever see
+whole blocks. Writers must be serialised by the caller (the node runs them on one worker
+thread); readers may run on any thread at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from eth.abc import (
+    BlockAPI,
+    BlockHeaderAPI,
+    ReceiptAPI,
+    SignedTransactionAPI,
+    StateAPI,
+    VirtualMachineAPI,
+)
+from eth.chains.base import Chain
+from eth.exceptions import CanonicalHeadNotFound, HeaderNotFound, TransactionNotFound
+from eth_typing import Address, BlockNumber, Hash32
+from eth_utils import ValidationError
+
+from node.chain.chaindb import QbftChainDB
+from node.chain.extra_data import QbftExtraData, encode_extra_data
+from node.chain.genesis import Genesis, genesis_state_root, qbft_genesis_header
+from node.chain.header import QbftBlock, QbftBlockHeader
+from node.chain.header_rules import (
+    HeaderRuleViolation,
+    check_commit_seals,
+    check_not_in_future,
+    check_proposer,
+    check_validators_listed,
+    check_vanity,
+    decoded_extra,
+)
+from node.chain.vm import QbftPragueVM, next_vanity
+from node.storage.block_writes import PendingBlockWrites
+from node.storage.leveldb import LevelDB
+from node.storage.log_index import index_block_logs
+from node.storage.schema import (
+    CHAIN_ID_KEY,
+    GENESIS_HASH_KEY,
+    SCHEMA_VERSION,
+    SCHEMA_VERSION_KEY,
+)
+
+
+class GenesisMismatchError(RuntimeError):
+    """The data directory holds a chain of another genesis or chain id."""
+
+
+@dataclass(frozen=True)
+class RejectedTransaction:
+    hash: Hash32
+    reason: str
+
+
+@dataclass
+class BuiltBlock:
+    """A block executed on top of its parent, waiting for its commit seals."""
+
+    block: QbftBlock
+    receipts: tuple[ReceiptAPI, ...]
+    rejected: tuple[RejectedTransaction, ...]
+    deferred: tuple[Hash32, ...]
+    writes: PendingBlockWrites
+
+
+def make_chain_class(genesis: Genesis) -> type[Chain]:
+    assert genesis.qbft is not None
+    vm_class = QbftPragueVM.configure(
+        __name__="QbftPragueVM",
+        block_period_seconds=genesis.qbft.block_period_seconds,
+    )
+    return Chain.configure(
+        __name__="DataCirculationChain",
+        vm_configuration=((BlockNumber(0), vm_class),),
+        chain_id=genesis.chain_id,
+        chaindb_class=QbftChainDB,
+    )
+
+
+class Ledger:
+    def __init__(self, db: LevelDB, genesis: Genesis) -> None:
+        if genesis.qbft is None:
+            raise ValueError("a ledger needs a QBFT genesis")
+        self.db = db
+        self.genesis = genesis
+        self.chain_id = genesis.chain_id
+        self.chain_class = make_chain_class(genesis)
+        self.chaindb = QbftChainDB(db)
+        self._ensure_genesis()
+        self.genesis_hash = Hash32(self.chaindb.get_canonical_block_hash(BlockNumber(0)))
+
+    # -- setup --------------------------------------------------------------------------------
+
+    def _ensure_genesis(self) -> None:
+        writes = PendingBlockWrites(self.db)
+        state_root = genesis_state_root(self.genesis.alloc, writes)
+        header = qbft_genesis_header(self.genesis, state_root)
+        if GENESIS_HASH_KEY in self.db:
+            stored_hash = self.db[GENESIS_HASH_KEY]
+            writes.discard()
+            stored_chain = int(self.db[CHAIN_ID_KEY])
+            if stored_hash != header.hash or stored_chain != self.chain_id:
+                raise GenesisMismatchError(
+                    f"{self.db.path} holds chain {stored_chain} with genesis 0x{stored_hash.hex()},"
+                    f" not chain {self.chain_id} with genesis 0x{header.hash.hex()}"
+                )
+            return
+        QbftChainDB(writes).persist_header(header)
+        writes[SCHEMA_VERSION_KEY] = SCHEMA_VERSION
+        writes[CHAIN_ID_KEY] = str(self.chain_id).encode()
+        writes[GENESIS_HASH_KEY] = header.hash
+        writes.flush()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def head(self) -> QbftBlockHeader:
+        return cast(QbftBlockHeader, self.chaindb.get_canonical_head())
+
+    def header_by_number(self, number: int) -> QbftBlockHeader | None:
+        try:
+            header = self.chaindb.get_canonical_block_header_by_number(BlockNumber(number))
+        except (HeaderNotFound, CanonicalHeadNotFound):
+            return None
+        return cast(QbftBlockHeader, header)
+
+    def header_by_hash(self, block_hash: bytes) -> QbftBlockHeader | None:
+        try:
+            header = self.chaindb.get_block_header_by_hash(Hash32(block_hash))
+        except (HeaderNotFound, ValidationError):
+            return None
+        canonical = self.header_by_number(header.block_number)
+        if canonical is None or canonical.hash != header.hash:
+            return None
+        return cast(QbftBlockHeader, header)
+
+    def block(self, header: BlockHeaderAPI) -> QbftBlock:
+        return cast(QbftBlock, QbftBlock.from_header(header, self.chaindb))
+
+    def receipts(self, header: BlockHeaderAPI) -> tuple[ReceiptAPI, ...]:
+        return tuple(self.chaindb.get_receipts(header, QbftBlock.receipt_builder))
+
+    def transaction_location(self, tx_hash: bytes) -> tuple[int, int] | None:
+        """``(block number, index)`` of a transaction on the canonical chain."""
+        try:
+            number, index = self.chaindb.get_transaction_index(Hash32(tx_hash))
+        except (TransactionNotFound, ValidationError):
+            return None
+        return number, index
+
+    def vm_at(self, header: BlockHeaderAPI) -> VirtualMachineAPI:
+        """A VM whose state is the state after ``header``, for reads and calls.
+
+        It runs on top of a throwaway write buffer so nothing a call does can reach the disk.
+        """
+        chain = self.chain_class(PendingBlockWrites(self.db))
+        return chain.get_vm(header)
+
+    def state_at(self, header: BlockHeaderAPI) -> StateAPI:
+        return self.vm_at(header).state
+
+    def validators_after(self, parent: BlockHeaderAPI) -> tuple[bytes, ...]:
+        """The validators of the block after ``parent``.
+
+        Until the exchange registry governs the set, it is the set named in genesis, which
+        every header repeats.
+        """
+        return decoded_extra(parent).validators
+
+    # -- building -----------------------------------------------------------------------------
+
+    def build_block(
+        self,
+        transactions: Iterable[SignedTransactionAPI],
+        *,
+        coinbase: Address,
+        timestamp: int,
+        round_number: int = 0,
+        parent: BlockHeaderAPI | None = None,
+    ) -> BuiltBlock:
+        """Execute ``transactions`` in order on ``parent`` (the head by default).
+
+        A transaction that fails validation against the evolving state is left out and
+        reported; later transactions of the same sender are deferred, since they would fail
+        on their nonce. Everything is applied once; the trie roots are computed once.
+        """
+        parent = parent if parent is not None else self.head()
+        writes = PendingBlockWrites(self.db)
+        chain = self.chain_class(writes)
+        extra = QbftExtraData(
+            vanity=next_vanity(parent),
+            validators=self.validators_after(parent),
+            vote=None,
+            round=round_number,
+            seals=(),
+        )
+        header = chain.create_header_from_parent(
+            parent, coinbase=coinbase, timestamp=timestamp, extra_data=encode_extra_data(extra)
+        )
+        vm = cast(QbftPragueVM, chain.get_vm(header))
+        template = vm.get_block()
+        vm.block_preprocessing(template)
+
+        running = vm.get_header()
+        applied: list[SignedTransactionAPI] = []
+        receipts: list[ReceiptAPI] = []
+        rejected: list[RejectedTransaction] = []
+        deferred: list[Hash32] = []
+        blocked_senders: set[bytes] = set()
+        for tx in transactions:
+            if tx.sender in blocked_senders:
+                deferred.append(tx.hash)
+                continue
+            if tx.gas > running.gas_limit - running.gas_used:
+                blocked_senders.add(tx.sender)
+                deferred.append(tx.hash)
+                continue
+            try:
+                receipt, _ = vm.apply_transaction(running, tx)
+            except ValidationError as error:
+                blocked_senders.add(tx.sender)
+                rejected.append(RejectedTransaction(tx.hash, str(error)))
+                continue
+            running = vm.add_receipt_to_header(running, receipt)
+            running = vm.increment_blob_gas_used(running, tx)
+            applied.append(tx)
+            receipts.append(receipt)
+
+        filled = vm.set_block_transactions_and_withdrawals(
+            vm.get_block(), running, applied, receipts, withdrawals=()
+        )
+        processed = vm.block_postprocessing(filled)
+        block = vm.mine_block(processed).block
+        return BuiltBlock(
+            block=cast(QbftBlock, block),
+            receipts=tuple(receipts),
+            rejected=tuple(rejected),
+            deferred=tuple(deferred),
+            writes=writes,
+        )
+
+    def commit_sealed(self, built: BuiltBlock, seals: Sequence[bytes]) -> QbftBlock:
+        """Attach the commit seals and write the block in one batch."""
+        extra = decoded_extra(built.block.header).with_seals(tuple(seals))
+        header = built.block.header.copy(extra_data=encode_extra_data(extra))
+        block = cast(QbftBlock, built.block.copy(header=header))
+        validators = self.validators_after(self._parent_of(block.header, built.writes))
+        check_commit_seals(block.header, validators)
+        QbftChainDB(built.writes).persist_block(block)
+        index_block_logs(built.writes, block.number, built.receipts)
+        built.writes.flush()
+        return block
+
+    # -- importing ----------------------------------------------------------------------------
+
+    def import_block(self, block: BlockAPI, *, now: float) -> QbftBlock:
+        """Validate a sealed block from a peer or a file, execute it and write it."""
+        writes = PendingBlockWrites(self.db)
+        parent = self._parent_of(block.header, writes)
+        validators = self.validators_after(parent)
+        extra = decoded_extra(block.header)
+        check_validators_listed(extra, validators)
+        check_vanity(extra, next_vanity(parent))
+        check_proposer(block.header, validators)
+        check_commit_seals(block.header, validators)
+        check_not_in_future(block.header, now)
+        chain = self.chain_class(writes)
+        imported = chain.import_block(block).imported_block
+        receipts = tuple(writes_chaindb_receipts(writes, imported.header))
+        index_block_logs(writes, imported.number, receipts)
+        writes.flush()
+        return cast(QbftBlock, imported)
+
+    def _parent_of(self, header: BlockHeaderAPI, writes: PendingBlockWrites) -> BlockHeaderAPI:
+        try:
+            return QbftChainDB(writes).get_block_header_by_hash(header.parent_hash)
+        except HeaderNotFound:
+            raise HeaderRuleViolation(
+                "parent", f"unknown parent 0x{header.parent_hash.hex()}"
+            ) from None
+
+
+def writes_chaindb_receipts(
+    writes: PendingBlockWrites, header: BlockHeaderAPI
+) -> Iterable[ReceiptAPI]:
+    return QbftChainDB(writes).get_receipts(header, QbftBlock.receipt_builder)

@@ -1,0 +1,128 @@
+"""py-evm database backend over LevelDB (plyvel).
+
+py-evm 0.12 ships no LevelDB backend. Every write this backend makes reaches the disk through
+one plyvel write batch flushed with ``sync``: LevelDB applies a batch entirely or not at all, so
+a crash at any instant leaves either the old or the new contents, never a mixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import plyvel
+from eth.abc import AtomicWriteBatchAPI
+from eth.db.atomic import AtomicDBWriteBatch
+from eth.db.backends.base import BaseAtomicDB
+
+
+class DatabaseLockedError(RuntimeError):
+    """Another process holds the data directory (LevelDB allows one process)."""
+
+
+class LevelDB(BaseAtomicDB):
+    def __init__(self, path: str | Path, *, read_only_ok: bool = False) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = plyvel.DB(
+                str(self.path),
+                create_if_missing=True,
+                lru_cache_size=64 * 1024 * 1024,
+                write_buffer_size=16 * 1024 * 1024,
+                max_open_files=512,
+            )
+        except plyvel.IOError as error:
+            if "lock" in str(error).lower():
+                raise DatabaseLockedError(
+                    f"{self.path} is in use by another process (stop that node, or work on a copy)"
+                ) from error
+            raise
+
+    def __getitem__(self, key: bytes) -> bytes:
+        value = self._db.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self._db.put(key, value, sync=True)
+
+    def __delitem__(self, key: bytes) -> None:
+        if self._db.get(key) is None:
+            raise KeyError(key)
+        self._db.delete(key, sync=True)
+
+    def _exists(self, key: bytes) -> bool:
+        return self._db.get(key) is not None
+
+    def write(self, changes: Mapping[bytes, bytes | None]) -> None:
+        """Apply puts (bytes) and deletes (None) in one synced LevelDB write batch, in order."""
+        with self._db.write_batch(sync=True) as batch:
+            for key, value in changes.items():
+                if value is None:
+                    batch.delete(key)
+                else:
+                    batch.put(key, value)
+
+    @contextmanager
+    def atomic_batch(self) -> Iterator[AtomicWriteBatchAPI]:
+        pending = _PendingBatchTarget()
+        with AtomicDBWriteBatch._commit_unless_raises(_ReadThrough(self, pending)) as batch:
+            yield batch
+        self.write(pending.changes)
+
+    def iterate_range(self, start: bytes, stop: bytes) -> Iterator[tuple[bytes, bytes]]:
+        """Key-value pairs with ``start <= key < stop``, in key order."""
+        with self._db.iterator(start=start, stop=stop) as iterator:
+            yield from iterator
+
+    def close(self) -> None:
+        if not self._db.closed:
+            self._db.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._db.closed)
+
+
+class _PendingBatchTarget:
+    """Collects what a py-evm write batch commits, so it can be flushed as one LevelDB batch."""
+
+    def __init__(self) -> None:
+        self.changes: dict[bytes, bytes | None] = {}
+
+
+class _ReadThrough(BaseAtomicDB):
+    """The write target of a py-evm batch: reads fall through to LevelDB, writes are kept."""
+
+    def __init__(self, base: LevelDB, pending: _PendingBatchTarget) -> None:
+        self._base = base
+        self._pending = pending
+
+    def __getitem__(self, key: bytes) -> bytes:
+        if key in self._pending.changes:
+            value = self._pending.changes[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        return self._base[key]
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self._pending.changes[key] = value
+
+    def __delitem__(self, key: bytes) -> None:
+        self._pending.changes[key] = None
+
+    def _exists(self, key: bytes) -> bool:
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    @contextmanager
+    def atomic_batch(self) -> Iterator[AtomicWriteBatchAPI]:  # pragma: no cover - never nested
+        raise NotImplementedError("nested batches are not used")
+        yield
