@@ -1,0 +1,41 @@
+"""What the JSON-RPC layer needs from the node, and nothing more.
+
+The RPC handlers run on the asyncio loop. Light reads (headers, receipts, nonces) go straight
+to the ledger, which only ever sees whole committed blocks. Anything that executes EVM code or
+scans many blocks goes through :meth:`NodeBackend.run_query`, which runs it on a worker thread
+so that building a block or a long call never stalls the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from eth_typing import Hash32
+
+from node.chain.ledger import Ledger
+
+T = TypeVar("T")
+
+
+class NodeBackend(Protocol):
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def chain_id(self) -> int: ...
+
+    @property
+    def client_version(self) -> str: ...
+
+    async def submit_raw_transaction(self, raw: bytes) -> Hash32:
+        """Decode, validate and pool a signed transaction; raise ``TxPoolError`` if refused."""
+
+    def pending_nonce(self, address: bytes) -> int:
+        """The next nonce of ``address`` counting its pooled transactions."""
+
+    def pooled_transaction(self, tx_hash: bytes) -> object | None:
+        """The pooled (not yet included) transaction with this hash, if any."""
+
+    async def run_query(self, function: Callable[[], T]) -> T:
+        """Run CPU-heavy read work off the event loop and return its result."""
