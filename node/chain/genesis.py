@@ -42,6 +42,8 @@ FORK_KEYS = (
     "pragueTime",
 )
 MAX_GAS_LIMIT = 2**63 - 1
+UINT256_LIMIT = 2**256
+UINT64_LIMIT = 2**64
 
 
 class GenesisError(ValueError):
@@ -125,6 +127,19 @@ def _address(value: Any, what: str) -> Address:
         raise GenesisError(f"{what} is not an address: {value!r}") from error
 
 
+def _below(value: int, limit: int, limit_text: str, what: str) -> int:
+    if value >= limit:
+        raise GenesisError(f"{what} must be below {limit_text}")
+    return value
+
+
+def _word(value: Any, what: str) -> int:
+    data = _data(value, what)
+    if len(data) > 32:
+        raise GenesisError(f"{what} must be at most 32 bytes")
+    return int.from_bytes(data, "big")
+
+
 def _parse_account(address: str, entry: Any) -> GenesisAccount:
     if not isinstance(entry, dict):
         raise GenesisError(f"alloc entry {address} must be an object")
@@ -132,14 +147,14 @@ def _parse_account(address: str, entry: Any) -> GenesisAccount:
     if not isinstance(storage_in, dict):
         raise GenesisError(f"alloc {address} storage must be an object")
     storage = {
-        int.from_bytes(_data(k, f"alloc {address} storage key"), "big"): int.from_bytes(
-            _data(v, f"alloc {address} storage value"), "big"
-        )
+        _word(k, f"alloc {address} storage key"): _word(v, f"alloc {address} storage value")
         for k, v in storage_in.items()
     }
+    balance = _quantity(entry.get("balance", "0x0"), f"alloc {address} balance")
+    nonce = _quantity(entry.get("nonce", "0x0"), f"alloc {address} nonce")
     return GenesisAccount(
-        balance=_quantity(entry.get("balance", "0x0"), f"alloc {address} balance"),
-        nonce=_quantity(entry.get("nonce", "0x0"), f"alloc {address} nonce"),
+        balance=_below(balance, UINT256_LIMIT, "2**256", f"alloc {address} balance"),
+        nonce=_below(nonce, UINT64_LIMIT, "2**64", f"alloc {address} nonce"),
         code=_data(entry.get("code", "0x"), f"alloc {address} code"),
         storage=storage,
     )
@@ -154,6 +169,11 @@ def _parse_qbft(config: dict[str, Any]) -> QbftConfig | None:
     period = _quantity(section.get("blockperiodseconds", 1), "config.qbft.blockperiodseconds")
     if period < 1:
         raise GenesisError("config.qbft.blockperiodseconds must be at least 1")
+    for key in config:
+        if key.endswith("Time") and key not in FORK_KEYS:
+            raise GenesisError(
+                f"config.{key} names a fork after Prague, which this node does not run"
+            )
     for key in FORK_KEYS:
         if key in config and _quantity(config[key], f"config.{key}") != 0:
             raise GenesisError(
@@ -169,6 +189,13 @@ def _parse_qbft(config: dict[str, Any]) -> QbftConfig | None:
             section.get("emptyblockperiodseconds", period), "config.qbft.emptyblockperiodseconds"
         ),
     )
+
+
+def _header_nonce(value: Any) -> bytes:
+    nonce = _quantity(value, "nonce")
+    if nonce >= UINT64_LIMIT:
+        raise GenesisError("nonce must fit in 8 bytes")
+    return nonce.to_bytes(8, "big")
 
 
 def parse_genesis(document: Any) -> Genesis:
@@ -188,7 +215,7 @@ def parse_genesis(document: Any) -> Genesis:
         gas_limit=_quantity(document.get("gasLimit", "0x1c9c380"), "gasLimit"),
         difficulty=_quantity(document.get("difficulty", "0x1"), "difficulty"),
         mix_hash=Hash32(_data(document.get("mixHash", "0x" + "00" * 32), "mixHash", 32)),
-        nonce=_quantity(document.get("nonce", "0x0"), "nonce").to_bytes(8, "big"),
+        nonce=_header_nonce(document.get("nonce", "0x0")),
         coinbase=_address(document.get("coinbase", "0x" + "00" * 20), "coinbase"),
         extra_data=_data(document.get("extraData", "0x"), "extraData"),
         base_fee_per_gas=_quantity(document.get("baseFeePerGas", "0x0"), "baseFeePerGas"),

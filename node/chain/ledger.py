@@ -18,6 +18,7 @@ from eth.abc import (
     ReceiptAPI,
     SignedTransactionAPI,
     StateAPI,
+    TransactionBuilderAPI,
     VirtualMachineAPI,
 )
 from eth.chains.base import Chain
@@ -120,6 +121,10 @@ class Ledger:
         writes.flush()
 
     # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def transaction_builder(self) -> type[TransactionBuilderAPI]:
+        return QbftBlock.transaction_builder
 
     def head(self) -> QbftBlockHeader:
         return cast(QbftBlockHeader, self.chaindb.get_canonical_head())
@@ -248,6 +253,8 @@ class Ledger:
 
     def commit_sealed(self, built: BuiltBlock, seals: Sequence[bytes]) -> QbftBlock:
         """Attach the commit seals and write the block in one batch."""
+        if built.block.header.parent_hash != self.head().hash:
+            raise HeaderRuleViolation("parent", "the block no longer extends the head")
         extra = decoded_extra(built.block.header).with_seals(tuple(seals))
         header = built.block.header.copy(extra_data=encode_extra_data(extra))
         block = cast(QbftBlock, built.block.copy(header=header))

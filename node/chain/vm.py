@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from eth.abc import BlockHeaderAPI
+from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth.consensus.noproof import NoProofConsensus
 from eth.constants import BLANK_ROOT_HASH, EMPTY_SHA256, EMPTY_UNCLE_HASH, ZERO_HASH32
 from eth.vm.forks.prague import PragueVM
@@ -78,6 +78,18 @@ class QbftPragueVM(PragueVM):
     block_period_seconds: ClassVar[int] = 1
 
     create_header_from_parent = staticmethod(create_qbft_header_from_parent)
+
+    def validate_transaction_against_header(
+        self, base_header: BlockHeaderAPI, transaction: SignedTransactionAPI
+    ) -> None:
+        """py-evm leaves the chain id of a transaction unchecked; Besu refuses a transaction
+        signed for another chain (a replay), so this chain's blocks must not hold one."""
+        chain_id = self.chain_context.chain_id
+        if transaction.chain_id is not None and transaction.chain_id != chain_id:
+            raise ValidationError(
+                f"transaction is signed for chain {transaction.chain_id}, this is chain {chain_id}"
+            )
+        super().validate_transaction_against_header(base_header, transaction)
 
     @classmethod
     def validate_gas(cls, header: BlockHeaderAPI, parent_header: BlockHeaderAPI) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+from eth.abc import SignedTransactionAPI
 from eth_typing import Hash32
 
 from node.chain.ledger import Ledger
@@ -34,8 +35,9 @@ class NodeBackend(Protocol):
     def pending_nonce(self, address: bytes) -> int:
         """The next nonce of ``address`` counting its pooled transactions."""
 
-    def pooled_transaction(self, tx_hash: bytes) -> object | None:
-        """The pooled (not yet included) transaction with this hash, if any."""
+    def pooled_transaction(self, tx_hash: bytes) -> SignedTransactionAPI | None:
+        """The pooled (not yet included) transaction with this hash, if any (the pool's
+        ``PooledTransaction.tx``)."""
 
     async def run_query(self, function: Callable[[], T]) -> T:
         """Run CPU-heavy read work off the event loop and return its result."""

@@ -60,9 +60,9 @@ class PendingBlockWrites(BaseAtomicDB):
 
     def flush(self) -> None:
         """Write everything in one synced LevelDB batch, the head pointer last."""
-        head = self._changes.pop(CANONICAL_HEAD_KEY, None)
-        if head is not None:
-            self._changes[CANONICAL_HEAD_KEY] = head
+        if CANONICAL_HEAD_KEY in self._changes:
+            # Move it last, whether it is a put or a delete (None).
+            self._changes[CANONICAL_HEAD_KEY] = self._changes.pop(CANONICAL_HEAD_KEY)
         self._base.write(self._changes)
         self._changes = {}
 

@@ -1,0 +1,235 @@
+"""Finalised contract calls per second: this node vs eth-tester vs the in-process ceiling.
+
+Every figure comes from the same run and the same calls: ``Recorder.record(key, value)`` (one
+storage write, one event) signed by many accounts.
+
+1. node: a real one-validator node process; the calls arrive over JSON-RPC (batches of
+   ``--batch`` eth_sendRawTransaction) and count once their receipts exist (QBFT blocks are
+   final when committed).
+2. eth-tester: the same calls through web3.py's EthereumTesterProvider on eth-tester's
+   PyEVMBackend, which a Python user would pick instead (one transaction per block).
+3. ceiling: py-evm ``apply_all_transactions`` plus block persistence to LevelDB on the same
+   raw transactions (decoding and sender recovery included), no RPC, no pool.
+
+Usage: ``.venv/bin/python benchmarks/throughput.py [--txs 4000] [--accounts 40]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import requests
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+
+from node.artifacts import load_artifact
+from node.chain.chaindb import QbftChainDB
+from node.chain.extra_data import QbftExtraData, encode_extra_data
+from node.chain.genesis import load_genesis
+from node.chain.header import commit_seal_digest
+from node.chain.ledger import Ledger
+from node.chain.seals import address_of, sign_digest
+from node.chain.vm import next_vanity
+from node.storage.block_writes import PendingBlockWrites
+from node.storage.leveldb import LevelDB
+from node.storage.log_index import index_block_logs
+from tests.support.node_process import make_network, start_node
+
+RECORD = keccak(b"record(bytes32,uint256)")[:4]
+CEILING_BLOCK_SIZE = 500
+
+
+def accounts(count: int) -> list[LocalAccount]:
+    return [Account.from_key(keccak(f"benchmark-account-{i}".encode())) for i in range(count)]
+
+
+def record_calldata(index: int) -> bytes:
+    return RECORD + index.to_bytes(32, "big") + (index * 7).to_bytes(32, "big")
+
+
+def sign_calls(
+    senders: list[LocalAccount], total: int, contract: bytes, chain_id: int, fees: dict[str, int]
+) -> list[bytes]:
+    """Round-robin over senders, nonces from 0 (the deployer is another account)."""
+    raws = []
+    for index in range(total):
+        account = senders[index % len(senders)]
+        tx = {
+            "type": 2, "chainId": chain_id, "nonce": index // len(senders), "to": contract,
+            "gas": 100_000, "value": 0, "data": record_calldata(index), **fees,
+        }  # fmt: skip
+        raws.append(bytes(account.sign_transaction(tx).raw_transaction))
+    return raws
+
+
+def rpc(url: str, method: str, *params: object) -> object:
+    reply = requests.post(
+        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}, timeout=60
+    ).json()
+    if "error" in reply:
+        raise RuntimeError(reply["error"])
+    return reply["result"]
+
+
+def wait_receipt(url: str, tx_hash: str, timeout: float = 120) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        receipt = rpc(url, "eth_getTransactionReceipt", tx_hash)
+        if receipt:
+            return receipt  # type: ignore[return-value]
+        time.sleep(0.05)
+    raise TimeoutError(tx_hash)
+
+
+def deploy_recorder_raw(chain_id: int, fees: dict[str, int], nonce: int = 0) -> tuple[bytes, bytes]:
+    deployer = Account.from_key(keccak(b"benchmark-deployer"))
+    tx = {
+        "type": 2, "chainId": chain_id, "nonce": nonce, "gas": 1_000_000, "value": 0,
+        "data": load_artifact("Recorder").bytecode, **fees,
+    }  # fmt: skip
+    raw = bytes(deployer.sign_transaction(tx).raw_transaction)
+    address = keccak(bytes.fromhex("d694") + bytes.fromhex(deployer.address[2:]) + bytes([0x80]))
+    return raw, address[12:] if nonce == 0 else b""
+
+
+def bench_node(total: int, senders: list[LocalAccount], batch: int) -> tuple[float, int]:
+    workdir = Path(tempfile.mkdtemp(prefix="dcl-bench-"))
+    datadir = make_network(workdir)
+    chain_id = load_genesis(datadir / "genesis.json").chain_id
+    node = start_node(datadir)
+    try:
+        url = node.rpc_url
+        zero = {"maxFeePerGas": 0, "maxPriorityFeePerGas": 0}
+        deploy, contract = deploy_recorder_raw(chain_id, zero)
+        wait_receipt(url, str(rpc(url, "eth_sendRawTransaction", "0x" + deploy.hex())))
+        raws = sign_calls(senders, total, contract, chain_id, zero)
+        chunks = [raws[i : i + batch] for i in range(0, len(raws), batch)]
+        start = time.perf_counter()
+        errors: list[object] = []
+
+        def sender(part: list[list[bytes]]) -> None:
+            with requests.Session() as session:
+                for chunk in part:
+                    body = [
+                        {"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction",
+                         "params": ["0x" + raw.hex()]}
+                        for i, raw in enumerate(chunk)
+                    ]  # fmt: skip
+                    replies = session.post(url, json=body, timeout=120).json()
+                    errors.extend(r["error"] for r in replies if "error" in r)
+
+        threads = [threading.Thread(target=sender, args=(chunks[k::2],)) for k in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise RuntimeError(f"{len(errors)} submissions refused, first: {errors[0]}")
+        last = ["0x" + keccak(raw).hex() for raw in raws[-len(senders) :]]
+        receipts = [wait_receipt(url, tx_hash) for tx_hash in last]
+        elapsed = time.perf_counter() - start
+        blocks = {int(str(r["blockNumber"]), 16) for r in receipts}
+        first_block = int(str(wait_receipt(url, "0x" + keccak(raws[0]).hex())["blockNumber"]), 16)
+        return total / elapsed, max(blocks) - first_block + 1
+    finally:
+        node.stop()
+
+
+def bench_eth_tester(total: int, senders: list[LocalAccount]) -> float:
+    from eth_tester import EthereumTester, PyEVMBackend
+    from web3 import EthereumTesterProvider, Web3
+
+    tester = EthereumTester(PyEVMBackend())
+    w3 = Web3(EthereumTesterProvider(tester))
+    funder = tester.get_accounts()[0]
+    for account in [*senders, Account.from_key(keccak(b"benchmark-deployer"))]:
+        w3.eth.send_transaction({"from": funder, "to": account.address, "value": 10**18})
+    chain_id = w3.eth.chain_id
+    fees = {"maxFeePerGas": 2 * 10**9, "maxPriorityFeePerGas": 10**9}
+    deploy, contract = deploy_recorder_raw(chain_id, fees)
+    w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deploy))
+    raws = sign_calls(senders, total, contract, chain_id, fees)
+    start = time.perf_counter()
+    for raw in raws:
+        w3.eth.send_raw_transaction(raw)
+    for raw in raws[-len(senders) :]:
+        assert w3.eth.get_transaction_receipt(keccak(raw))["status"] == 1
+    return total / (time.perf_counter() - start)
+
+
+def bench_ceiling(total: int, senders: list[LocalAccount]) -> float:
+    workdir = Path(tempfile.mkdtemp(prefix="dcl-ceiling-"))
+    datadir = make_network(workdir)
+    genesis = load_genesis(datadir / "genesis.json")
+    key = bytes.fromhex((workdir / "network" / "validator-1" / "key").read_text().strip())
+    db = LevelDB(workdir / "ceiling-db")
+    ledger = Ledger(db, genesis)
+    zero = {"maxFeePerGas": 0, "maxPriorityFeePerGas": 0}
+    deploy, contract = deploy_recorder_raw(genesis.chain_id, zero)
+    raws = sign_calls(senders, total, contract, genesis.chain_id, zero)
+    builder = ledger.transaction_builder
+    timestamp = int(time.time())
+
+    def persist(raw_block: list[bytes]) -> None:
+        nonlocal timestamp
+        parent = ledger.head()
+        timestamp += 1
+        writes = PendingBlockWrites(db)
+        chain = ledger.chain_class(writes)
+        extra = QbftExtraData(next_vanity(parent), ledger.validators_after(parent), None, 0, ())
+        header = chain.create_header_from_parent(
+            parent, coinbase=address_of(key), timestamp=timestamp,
+            extra_data=encode_extra_data(extra),
+        )  # fmt: skip
+        vm = chain.get_vm(header)
+        txs = [builder.decode(raw) for raw in raw_block]
+        result_header, receipts, _ = vm.apply_all_transactions(txs, vm.get_header())
+        block = vm.set_block_transactions_and_withdrawals(
+            vm.get_block(), result_header, txs, receipts, withdrawals=()
+        )
+        block = vm.mine_block(vm.block_postprocessing(block)).block  # type: ignore[attr-defined]
+        sealed_extra = extra.with_seals((sign_digest(key, commit_seal_digest(block.header)),))
+        block = block.copy(header=block.header.copy(extra_data=encode_extra_data(sealed_extra)))
+        QbftChainDB(writes).persist_block(block)
+        index_block_logs(writes, block.number, receipts)
+        writes.flush()
+
+    try:
+        persist([deploy])
+        start = time.perf_counter()
+        for offset in range(0, total, CEILING_BLOCK_SIZE):
+            persist(raws[offset : offset + CEILING_BLOCK_SIZE])
+        return total / (time.perf_counter() - start)
+    finally:
+        db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--txs", type=int, default=4000)
+    parser.add_argument("--accounts", type=int, default=40)
+    parser.add_argument("--batch", type=int, default=100, help="calls per JSON-RPC batch")
+    parser.add_argument("--tester-txs", type=int, default=1000, help="calls for eth-tester")
+    args = parser.parse_args()
+    senders = accounts(args.accounts)
+    node_rate, blocks = bench_node(args.txs, senders, args.batch)
+    tester_rate = bench_eth_tester(args.tester_txs, senders)
+    ceiling_rate = bench_ceiling(args.txs, senders)
+    print(f"calls: {args.txs} Recorder.record() from {args.accounts} accounts")
+    print(f"node (JSON-RPC, finalised)      {node_rate:8.1f} tx/s  ({blocks} blocks)")
+    print(f"eth-tester PyEVMBackend         {tester_rate:8.1f} tx/s  ({args.tester_txs} calls)")
+    print(f"in-process ceiling (py-evm)     {ceiling_rate:8.1f} tx/s")
+    print(f"node / eth-tester               {node_rate / tester_rate:8.2f}x   (target >= 4x)")
+    print(f"node / ceiling                  {node_rate / ceiling_rate:8.1%}   (target >= 60%)")
+
+
+if __name__ == "__main__":
+    main()

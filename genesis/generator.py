@@ -1,0 +1,126 @@
+"""New QBFT networks: a genesis file, validator keys and pre-funded dev accounts.
+
+The genesis is a geth/Besu-style file that Besu itself would accept for QBFT: every fork
+through Prague at 0, ``config.qbft`` with Besu's keys, the BFT difficulty and mixHash, and the
+validators in QBFT extraData.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from genesis.dev_keys import DEV_ONLY_WARNING, dev_account_key, dev_validator_key
+from node.chain.extra_data import QbftExtraData, encode_extra_data
+from node.chain.genesis import FORK_KEYS
+from node.chain.header import BFT_MIX_HASH
+from node.chain.seals import address_of
+
+DEFAULT_CHAIN_ID = 1337
+DEFAULT_GAS_LIMIT = 100_000_000
+DEV_ACCOUNT_BALANCE = 10**24
+
+
+@dataclass(frozen=True)
+class NetworkKeys:
+    validators: tuple[bytes, ...]
+    accounts: tuple[bytes, ...]
+
+
+def make_keys(validators: int, accounts: int, *, dev_only: bool) -> NetworkKeys:
+    if dev_only:
+        return NetworkKeys(
+            tuple(dev_validator_key(i) for i in range(1, validators + 1)),
+            tuple(dev_account_key(i) for i in range(1, accounts + 1)),
+        )
+    return NetworkKeys(
+        tuple(secrets.token_bytes(32) for _ in range(validators)),
+        tuple(secrets.token_bytes(32) for _ in range(accounts)),
+    )
+
+
+def genesis_document(
+    validators: Sequence[bytes],
+    funded: Sequence[bytes],
+    *,
+    chain_id: int = DEFAULT_CHAIN_ID,
+    block_period_seconds: int = 1,
+    gas_limit: int = DEFAULT_GAS_LIMIT,
+    timestamp: int = 0,
+) -> dict[str, Any]:
+    """The genesis JSON for ``validators`` (addresses), funding ``funded`` (addresses)."""
+    extra = QbftExtraData(b"\x00" * 32, tuple(sorted(validators)), None, 0, ())
+    config: dict[str, Any] = {"chainId": chain_id}
+    config.update({key: 0 for key in FORK_KEYS})
+    config["qbft"] = {
+        "blockperiodseconds": block_period_seconds,
+        "epochlength": 30000,
+        "requesttimeoutseconds": 4,
+    }
+    return {
+        "config": config,
+        "nonce": "0x0",
+        "timestamp": hex(timestamp),
+        "gasLimit": hex(gas_limit),
+        "difficulty": "0x1",
+        "mixHash": "0x" + bytes(BFT_MIX_HASH).hex(),
+        "coinbase": "0x" + "00" * 20,
+        "baseFeePerGas": "0x0",
+        "extraData": "0x" + encode_extra_data(extra).hex(),
+        "alloc": {
+            "0x" + address.hex(): {"balance": hex(DEV_ACCOUNT_BALANCE)} for address in funded
+        },
+    }
+
+
+def write_network(
+    out: Path,
+    *,
+    validators: int,
+    accounts: int = 5,
+    chain_id: int = DEFAULT_CHAIN_ID,
+    block_period_seconds: int = 1,
+    dev_only_keys: bool = False,
+    timestamp: int = 0,
+) -> NetworkKeys:
+    """Write ``genesis.json``, ``validator-N/key`` and ``dev-only-accounts.json`` to ``out``."""
+    if validators < 1:
+        raise ValueError("a network needs at least one validator")
+    keys = make_keys(validators, accounts, dev_only=dev_only_keys)
+    out.mkdir(parents=True, exist_ok=True)
+    document = genesis_document(
+        [address_of(k) for k in keys.validators],
+        [address_of(k) for k in keys.accounts],
+        chain_id=chain_id,
+        block_period_seconds=block_period_seconds,
+        timestamp=timestamp,
+    )
+    (out / "genesis.json").write_text(json.dumps(document, indent=2) + "\n")
+    for index, key in enumerate(keys.validators, start=1):
+        folder = out / f"validator-{index}"
+        folder.mkdir(exist_ok=True)
+        key_file = folder / "key"
+        key_file.write_text(key.hex() + "\n")
+        os.chmod(key_file, 0o600)
+        (folder / "address").write_text("0x" + address_of(key).hex() + "\n")
+    accounts_file = out / "dev-only-accounts.json"
+    accounts_file.write_text(
+        json.dumps(
+            {
+                "warning": DEV_ONLY_WARNING,
+                "accounts": [
+                    {"address": "0x" + address_of(k).hex(), "privateKey": "0x" + k.hex()}
+                    for k in keys.accounts
+                ],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    os.chmod(accounts_file, 0o600)
+    return keys

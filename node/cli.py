@@ -1,0 +1,157 @@
+"""The ``dcl`` command: create networks, initialise data directories, run nodes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from genesis.generator import write_network
+from node.chain.genesis import GenesisError
+from node.datadir import DataDir, DataDirError, init_datadir
+from node.logs import configure_logging
+from node.service import Node, NodeConfig
+from node.storage.leveldb import DatabaseLockedError
+
+
+class UsageError(Exception):
+    """A command-line problem to report in one line, without a traceback."""
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host, int(port)
+
+
+def _print_endpoints(node: Node, extra_lines: Sequence[str] = ()) -> None:
+    lines = [
+        "Data Circulation Ledger node running",
+        f"  chain id      {node.chain_id}",
+        f"  head block    {node.head.block_number}",
+        f"  validator     {'yes' if node.is_validator else 'no'} (0x{node.address.hex()})",
+        f"  JSON-RPC      {node.rpc_url}",
+        *extra_lines,
+        "Press Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+async def _serve(config: NodeConfig, extra_lines: Sequence[str] = ()) -> None:
+    node = Node(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await node.start()
+        _print_endpoints(node, extra_lines)
+        await stop.wait()
+    finally:
+        await node.stop()
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    data = init_datadir(args.datadir, args.genesis, args.key)
+    print(f"initialised {data.root} (node key address in {data.key_file})")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    host, port = args.rpc
+    config = NodeConfig(
+        datadir=args.datadir,
+        rpc_host=host,
+        rpc_port=port,
+        produce_empty_blocks=not args.no_empty_blocks,
+    )
+    asyncio.run(_serve(config))
+
+
+def cmd_genesis_new(args: argparse.Namespace) -> None:
+    write_network(
+        args.out,
+        validators=args.validators,
+        accounts=args.accounts,
+        chain_id=args.chain_id,
+        block_period_seconds=args.block_period,
+        dev_only_keys=args.dev_only_keys,
+    )
+    print(f"wrote {args.out}/genesis.json, validator keys and dev-only-accounts.json")
+
+
+def cmd_devnet(args: argparse.Namespace) -> None:
+    """A one-validator network with the well-known DEV ONLY keys, created on first use."""
+    network = args.datadir / "network"
+    node_dir = args.datadir / "validator-1"
+    if not (network / "genesis.json").exists():
+        write_network(network, validators=1, accounts=5, dev_only_keys=True)
+    if not DataDir(node_dir).is_initialised():
+        init_datadir(node_dir, network / "genesis.json", network / "validator-1" / "key")
+    accounts = json.loads((network / "dev-only-accounts.json").read_text())["accounts"]
+    extra = [f"  genesis       {network / 'genesis.json'}", "  dev accounts  (DEV ONLY keys)"]
+    extra += [f"    {a['address']}  {a['privateKey']}" for a in accounts]
+    host, port = args.rpc
+    config = NodeConfig(datadir=node_dir, rpc_host=host, rpc_port=port)
+    asyncio.run(_serve(config, extra))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dcl", description=__doc__)
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="initialise a data directory for a genesis")
+    init.add_argument("--genesis", type=Path, required=True)
+    init.add_argument("--datadir", type=Path, required=True)
+    init.add_argument("--key", type=Path, help="node key file (hex); a new key if omitted")
+    init.set_defaults(handler=cmd_init)
+
+    run = commands.add_parser("run", help="run a node")
+    run.add_argument("--datadir", type=Path, required=True)
+    run.add_argument("--rpc", type=_host_port, default=("127.0.0.1", 8545), metavar="HOST:PORT")
+    run.add_argument(
+        "--no-empty-blocks", action="store_true", help="produce blocks only when there are txs"
+    )
+    run.set_defaults(handler=cmd_run)
+
+    genesis = commands.add_parser("genesis", help="genesis tools")
+    genesis_commands = genesis.add_subparsers(dest="genesis_command", required=True)
+    new = genesis_commands.add_parser("new", help="write a new network's genesis and keys")
+    new.add_argument("--validators", type=int, required=True)
+    new.add_argument("--accounts", type=int, default=5, help="funded dev accounts")
+    new.add_argument("--chain-id", type=int, default=1337)
+    new.add_argument("--block-period", type=int, default=1, help="seconds between blocks")
+    new.add_argument(
+        "--dev-only-keys", action="store_true", help="use the public, well-known DEV ONLY keys"
+    )
+    new.add_argument("--out", type=Path, required=True)
+    new.set_defaults(handler=cmd_genesis_new)
+
+    devnet = commands.add_parser("devnet", help="run a local one-validator dev network")
+    devnet.add_argument("--datadir", type=Path, default=Path("devnet-data"))
+    devnet.add_argument("--rpc", type=_host_port, default=("127.0.0.1", 8545), metavar="HOST:PORT")
+    devnet.set_defaults(handler=cmd_devnet)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_level)
+    try:
+        args.handler(args)
+    except (UsageError, DataDirError, GenesisError, DatabaseLockedError, ValueError) as error:
+        print(f"dcl: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"dcl: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Bounds on what one JSON-RPC request may cost the node, with geth's defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RpcLimits:
+    max_body_bytes: int = 5 * 1024 * 1024
+    """Largest request body accepted (geth's HTTP body limit); larger is answered with 413."""
+    max_batch_items: int = 1000
+    """Most requests in one batch (geth's ``BatchRequestLimit``)."""
+    max_batch_response_bytes: int = 25_000_000
+    """Encoded size after which the rest of a batch is answered with "response too large"
+    (geth's ``BatchResponseMaxSize``)."""
+    max_log_block_range: int = 10_000
+    """Widest eth_getLogs range, as ``toBlock - fromBlock`` (geth's ``--rpc.rangelimit``,
+    unlimited there by default; bounded here because each block's receipts are read)."""
+    gas_cap: int = 50_000_000
+    """Most gas one eth_call or eth_estimateGas may use (geth's ``RPCGasCap``); the block gas
+    limit applies too."""

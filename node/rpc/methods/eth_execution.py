@@ -1,0 +1,71 @@
+"""eth_call and eth_estimateGas, executed on a worker thread (see :mod:`node.rpc.execution`).
+
+Both take an optional block (default "latest") and optional state overrides; block overrides
+are not supported.
+"""
+
+from __future__ import annotations
+
+from node.chain.header import QbftBlockHeader
+from node.rpc import params
+from node.rpc.errors import server_error
+from node.rpc.execution import CallRunner, apply_overrides, call, call_conflicts, estimate_gas
+from node.rpc.format import hex_data, quantity
+from node.rpc.params import BlockSelector, BlockTag, CallArgs, StateOverrides
+from node.rpc.registry import RpcContext, optional, required, rpc_method
+from node.rpc.selectors import state_header
+
+
+def _runner(
+    ctx: RpcContext, args: CallArgs, selector: BlockSelector, overrides: StateOverrides | None
+) -> tuple[CallRunner, QbftBlockHeader]:
+    ledger = ctx.backend.ledger
+    header = state_header(ledger, selector)
+    vm = ledger.vm_at(header)
+    apply_overrides(vm.state, overrides or {})
+    conflict = call_conflicts(args, ctx.backend.chain_id)
+    if conflict is not None:
+        raise server_error(conflict)
+    return CallRunner(vm, args, ctx.backend.chain_id), header
+
+
+def _gas_cap(ctx: RpcContext, header: QbftBlockHeader) -> int:
+    return min(ctx.limits.gas_cap, header.gas_limit)
+
+
+def _call(
+    ctx: RpcContext, args: CallArgs, selector: BlockSelector, overrides: StateOverrides | None
+) -> bytes:
+    runner, header = _runner(ctx, args, selector, overrides)
+    cap = _gas_cap(ctx, header)
+    return call(runner, cap if args.gas is None else min(args.gas, cap))
+
+
+def _estimate(
+    ctx: RpcContext, args: CallArgs, selector: BlockSelector, overrides: StateOverrides | None
+) -> int:
+    runner, header = _runner(ctx, args, selector, overrides)
+    return estimate_gas(runner, header.gas_limit, args.gas, _gas_cap(ctx, header))
+
+
+_CALL_PARAMS = (
+    required(params.call_args),
+    optional(params.block_selector, BlockTag.LATEST),
+    optional(params.state_overrides),
+)
+
+
+@rpc_method("eth_call", *_CALL_PARAMS)
+async def eth_call(
+    ctx: RpcContext, args: CallArgs, selector: BlockSelector, overrides: StateOverrides | None
+) -> str:
+    output = await ctx.backend.run_query(lambda: _call(ctx, args, selector, overrides))
+    return hex_data(output)
+
+
+@rpc_method("eth_estimateGas", *_CALL_PARAMS)
+async def eth_estimate_gas(
+    ctx: RpcContext, args: CallArgs, selector: BlockSelector, overrides: StateOverrides | None
+) -> str:
+    gas = await ctx.backend.run_query(lambda: _estimate(ctx, args, selector, overrides))
+    return quantity(gas)

@@ -1,0 +1,171 @@
+"""JSON-RPC 2.0 envelopes: single requests, batches and notifications, independent of HTTP.
+
+The rules are geth's (``rpc/handler.go``, ``rpc/json.go``): unparsable JSON is -32700
+"parse error" with id null; a message without ``"jsonrpc": "2.0"``, a method name or a scalar
+id is -32600 "invalid request"; an empty batch is one -32600 "empty batch" object; a batch
+over the item limit is a one-element array "batch too large" carrying the first call's id;
+once a batch's answers exceed the response budget, the remaining calls get -32003 "response
+too large". Batch items run in order and answers keep that order; notifications (no ``id``)
+run but get no answer. A handler's unexpected exception is logged with its traceback and
+answered -32603 "internal error".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from node.rpc.errors import (
+    PARSE_ERROR,
+    RESPONSE_TOO_LARGE,
+    RpcError,
+    internal_error,
+    invalid_request,
+    method_not_found,
+)
+from node.rpc.registry import RpcContext, RpcMethod
+
+logger = logging.getLogger(__name__)
+
+_VERSION = "2.0"
+_NO_ID = object()
+
+
+class _NotJson(ValueError):
+    """NaN, Infinity and numbers beyond float range: Python's json reads them, JSON has none."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(text)
+    return value
+
+
+def _encode(message: Mapping[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+def _error_message(request_id: Any, error: RpcError) -> dict[str, Any]:
+    return {"jsonrpc": _VERSION, "id": request_id, "error": error.to_json()}
+
+
+class JsonRpcProcessor:
+    """Answers one HTTP body's worth of JSON-RPC: a request or a batch."""
+
+    def __init__(self, methods: Mapping[str, RpcMethod], context: RpcContext) -> None:
+        self._methods = methods
+        self._context = context
+
+    async def answer(self, body: bytes) -> str | None:
+        """The encoded answer, or None when there is nothing to answer (only notifications)."""
+        try:
+            payload = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
+        except (ValueError, RecursionError):
+            return _encode(_error_message(None, RpcError(PARSE_ERROR, "parse error")))
+        if isinstance(payload, list):
+            return await self._answer_batch(payload)
+        answer = await self._answer_message(payload)
+        return None if answer is None else _encode(answer)
+
+    async def _answer_batch(self, batch: list[Any]) -> str | None:
+        limits = self._context.limits
+        if not batch:
+            return _encode(_error_message(None, invalid_request("empty batch")))
+        if len(batch) > limits.max_batch_items:
+            first_call = next((_request_id(item) for item in batch if _is_call(item)), None)
+            too_large = _error_message(first_call, invalid_request("batch too large"))
+            return "[" + _encode(too_large) + "]"
+        parts: list[str] = []
+        size = 0
+        for position, message in enumerate(batch):
+            answer = await self._answer_message(message)
+            if answer is None:
+                continue
+            encoded = _encode(answer)
+            parts.append(encoded)
+            size += len(encoded)
+            if size > limits.max_batch_response_bytes:
+                parts.extend(_too_large_answers(batch[position + 1 :]))
+                break
+        return "[" + ",".join(parts) + "]" if parts else None
+
+    async def _answer_message(self, message: Any) -> dict[str, Any] | None:
+        if not (_is_call(message) or _is_notification(message)):
+            request_id = _request_id(message) if _has_valid_id(message) else None
+            return _error_message(request_id, invalid_request())
+        request_id = message.get("id", _NO_ID)
+        try:
+            result = await self._call(message["method"], message.get("params"))
+        except RpcError as error:
+            answer = _error_message(request_id, error)
+        else:
+            answer = {"jsonrpc": _VERSION, "id": request_id, "result": result}
+        return None if request_id is _NO_ID else answer
+
+    async def _call(self, name: str, raw_params: Any) -> Any:
+        method = self._methods.get(name)
+        if method is None:
+            raise method_not_found(name)
+        started = time.perf_counter()
+        try:
+            result = await method.handler(self._context, *method.bind(raw_params))
+        except RpcError as error:
+            logger.debug(
+                "rpc call failed",
+                extra={"rpc_method": name, "rpc_code": error.code, "rpc_error": error.message},
+            )
+            raise
+        except Exception:
+            logger.exception("rpc handler crashed", extra={"rpc_method": name})
+            raise internal_error() from None
+        logger.debug(
+            "rpc call served",
+            extra={"rpc_method": name, "duration_ms": (time.perf_counter() - started) * 1000},
+        )
+        return result
+
+
+def _has_valid_id(message: Any) -> bool:
+    return (
+        isinstance(message, dict) and "id" in message and not isinstance(message["id"], dict | list)
+    )
+
+
+def _request_id(message: Any) -> Any:
+    return message["id"]
+
+
+def _has_method(message: dict[str, Any]) -> bool:
+    method = message.get("method")
+    return isinstance(method, str) and method != ""
+
+
+def _is_call(message: Any) -> bool:
+    return _has_valid_id(message) and message.get("jsonrpc") == _VERSION and _has_method(message)
+
+
+def _is_notification(message: Any) -> bool:
+    return (
+        isinstance(message, dict)
+        and "id" not in message
+        and message.get("jsonrpc") == _VERSION
+        and _has_method(message)
+    )
+
+
+def _too_large_answers(unanswered: list[Any]) -> list[str]:
+    error = RpcError(RESPONSE_TOO_LARGE, "response too large")
+    return [
+        _encode(_error_message(_request_id(message), error))
+        for message in unanswered
+        if _has_valid_id(message)
+    ]

@@ -1,0 +1,175 @@
+"""A running node: ledger, transaction pool, block producer and JSON-RPC server.
+
+Concurrency model. One asyncio loop owns the pool and serves JSON-RPC. One "chain" worker
+thread builds, executes and writes blocks, so at most one writer touches the ledger. A small
+"query" pool runs EVM calls and log scans. py-evm is pure Python, so these threads share the
+GIL; the loop stays responsive because the interpreter's switch interval is lowered to 1 ms,
+which bounds how long a request waits for the GIL behind a block being built.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar, cast
+
+from aiohttp import web
+from eth.abc import SignedTransactionAPI
+from eth_typing import Address, Hash32
+
+from node import __version__
+from node.chain.header import QbftBlock, QbftBlockHeader
+from node.chain.ledger import BuiltBlock, Ledger
+from node.chain.seals import address_of
+from node.datadir import DataDir
+from node.head_state import HeadAccounts
+from node.producer import BlockProducer, ProductionSettings
+from node.rpc.limits import RpcLimits
+from node.rpc.server import create_rpc_app
+from node.storage.leveldb import LevelDB
+from node.txpool.encoding import decode_raw_transaction
+from node.txpool.pool import TxPool
+from node.txpool.rules import PoolRules
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+GIL_SWITCH_INTERVAL_SECONDS = 0.001
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    datadir: Path
+    rpc_host: str = "127.0.0.1"
+    rpc_port: int = 8545
+    produce_empty_blocks: bool = True
+    rpc_limits: RpcLimits = field(default_factory=RpcLimits)
+
+
+class Node:
+    """Implements :class:`node.rpc.backend.NodeBackend` for the RPC layer."""
+
+    def __init__(self, config: NodeConfig) -> None:
+        self.config = config
+        data = DataDir(config.datadir)
+        genesis = data.load_genesis()
+        self._key = data.load_key()
+        self.address = Address(address_of(self._key))
+        self._db = LevelDB(data.chaindata)
+        try:
+            self._ledger = Ledger(self._db, genesis)
+        except Exception:
+            self._db.close()
+            raise
+        self._head = self._ledger.head()
+        self._accounts = HeadAccounts(self._ledger, self._head)
+        self.pool = TxPool(PoolRules(chain_id=genesis.chain_id, block_gas_limit=genesis.gas_limit))
+        self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="chain")
+        self._query_executor = ThreadPoolExecutor(2, thread_name_prefix="query")
+        self._producer: BlockProducer | None = None
+        self._producer_task: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self.rpc_url: str | None = None
+
+    # -- NodeBackend ----------------------------------------------------------------------------
+
+    @property
+    def ledger(self) -> Ledger:
+        return self._ledger
+
+    @property
+    def chain_id(self) -> int:
+        return self._ledger.chain_id
+
+    @property
+    def client_version(self) -> str:
+        return f"dcl/v{__version__}/linux/python{sys.version_info.major}.{sys.version_info.minor}"
+
+    async def submit_raw_transaction(self, raw: bytes) -> Hash32:
+        tx = decode_raw_transaction(raw, self._ledger.transaction_builder)
+        tx_hash = self.pool.add(tx, self._accounts)
+        if self._producer is not None:
+            self._producer.notify_transaction()
+        return tx_hash
+
+    def pending_nonce(self, address: bytes) -> int:
+        return self.pool.pending_nonce(Address(address), self._accounts)
+
+    def pooled_transaction(self, tx_hash: bytes) -> SignedTransactionAPI | None:
+        entry = self.pool.get(Hash32(tx_hash))
+        return entry.tx if entry is not None else None
+
+    async def run_query(self, function: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._query_executor, function)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def head(self) -> QbftBlockHeader:
+        return self._head
+
+    @property
+    def is_validator(self) -> bool:
+        return self.address in self._ledger.validators_after(self._head)
+
+    async def start(self) -> None:
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
+        app = create_rpc_app(self, self.config.rpc_limits)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.config.rpc_host, self.config.rpc_port)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.rpc_url = f"http://{host}:{port}"
+        genesis = self._ledger.genesis
+        if self.is_validator and genesis.qbft is not None:
+            self._producer = BlockProducer(
+                ledger=self._ledger,
+                pool=self.pool,
+                key=self._key,
+                coinbase=self.address,
+                settings=ProductionSettings(genesis.qbft, self.config.produce_empty_blocks),
+                chain_executor=self._chain_executor,
+                on_block=self._on_block,
+                head=lambda: self._head,
+            )
+            self._producer_task = asyncio.create_task(self._producer.run(), name="producer")
+        logger.info(
+            "node started",
+            extra={
+                "fields": {
+                    "chain_id": self.chain_id,
+                    "head": self._head.block_number,
+                    "validator": self.is_validator,
+                    "address": "0x" + self.address.hex(),
+                    "rpc": self.rpc_url,
+                }
+            },
+        )
+
+    def _on_block(self, block: QbftBlock, built: BuiltBlock) -> None:
+        self._head = cast(QbftBlockHeader, block.header)
+        self._accounts.move_to(self._head)
+        self.pool.on_new_head((tx.hash for tx in block.transactions), self._accounts)
+        for rejected in built.rejected:
+            self.pool.drop(rejected.hash, rejected.reason)
+
+    async def stop(self) -> None:
+        """Stop producing, let a block being written finish, then close the database."""
+        if self._producer_task is not None:
+            self._producer_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._producer_task
+        if self._runner is not None:
+            await self._runner.cleanup()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._chain_executor.shutdown, True)
+        await loop.run_in_executor(None, self._query_executor.shutdown, True)
+        self._db.close()
+        logger.info("node stopped", extra={"fields": {"head": self._head.block_number}})

@@ -1,0 +1,45 @@
+"""Raw transaction bytes (eth_sendRawTransaction, gossip) to a py-evm transaction.
+
+Decoding only checks structure; the signature and every other rule are checked by the pool
+in geth's order, so that a transaction breaking several rules gets geth's error.
+"""
+
+from eth.abc import SignedTransactionAPI, TransactionBuilderAPI
+from eth.exceptions import UnrecognizedTransactionType
+from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
+from eth_utils.exceptions import ValidationError
+from rlp.exceptions import RLPException
+
+from .errors import BLOBS_DISABLED, InvalidEncoding, TxTypeNotSupported
+
+_TYPED_MAX = 0x7F  # EIP-2718: a first byte up to 0x7f is a type; 0xc0 and up a legacy list
+_RLP_LIST = 0xC0
+
+
+def decode_raw_transaction(
+    raw: bytes, builder: type[TransactionBuilderAPI], *, blobs_enabled: bool = False
+) -> SignedTransactionAPI:
+    """Decode one canonical transaction, or raise `InvalidEncoding`/`TxTypeNotSupported`.
+
+    Blob transactions are refused by their type byte when disabled: a wallet sends them with a
+    sidecar that py-evm cannot decode, and "not supported" is the useful answer. When enabled,
+    only the canonical form (without sidecar) decodes.
+    """
+    if not raw:
+        raise InvalidEncoding("empty input")
+    first = raw[0]
+    if first == BLOB_TX_TYPE and not blobs_enabled:
+        raise TxTypeNotSupported(BLOBS_DISABLED)
+    if _TYPED_MAX < first < _RLP_LIST:
+        raise InvalidEncoding("a legacy transaction must be an RLP list")
+    try:
+        tx = builder.decode(raw)
+    except UnrecognizedTransactionType as exc:
+        raise TxTypeNotSupported() from exc
+    except (RLPException, ValidationError) as exc:
+        raise InvalidEncoding(str(exc)) from exc
+    except TypeError as exc:  # pyrlp's integer sedes handed a list
+        raise InvalidEncoding("malformed transaction fields") from exc
+    if tx.encode() != raw:
+        raise InvalidEncoding("non-canonical encoding")
+    return tx

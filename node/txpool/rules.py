@@ -1,0 +1,39 @@
+"""What the pool accepts and how much it holds: one frozen value per node configuration."""
+
+from dataclasses import dataclass
+
+TX_SLOT_SIZE = 32 * 1024
+"""Pool capacity is counted in 32 KiB slots (as geth), so large transactions cost more room."""
+
+
+@dataclass(frozen=True)
+class PoolRules:
+    """Admission and capacity rules; defaults follow geth's legacy pool where one applies.
+
+    - `base_fee`: the chain's base fee; 0 on this chain, so fee caps of 0 are valid.
+    - `min_tip`: geth's `--txpool.pricelimit` (1 wei there); 0 here, since gas is free and a
+      zero-balance account must be able to transact.
+    - `blobs_enabled`: type-3 transactions are refused unless set (no blob market here).
+    - `allow_unprotected`: pre-EIP-155 legacy transactions are replayable on any chain; refused
+      like geth's RPC does unless `--rpc.allow-unprotected-txs` is set.
+    - `max_slots`: total capacity in `TX_SLOT_SIZE` slots; geth's GlobalSlots + GlobalQueue is
+      5120, larger here because validators build blocks of hundreds of transactions.
+    - `max_per_sender`: pending + queued transactions per account. geth only guarantees 16
+      pending slots and bounds the queue at 64, but lets an account hold more pending ones while
+      the pool has room; a fixed cap that a benchmark or a busy gateway account does not hit
+      in one block keeps that behaviour predictable.
+    - `max_tx_bytes`: geth's txMaxSize, 128 KiB of encoded transaction.
+    - `price_bump_percent`: geth's `--txpool.pricebump`; with zero fees a replacement must
+      still raise both fee cap and tip, so 0 -> 0 is "replacement transaction underpriced".
+    """
+
+    chain_id: int
+    block_gas_limit: int
+    base_fee: int = 0
+    min_tip: int = 0
+    blobs_enabled: bool = False
+    allow_unprotected: bool = False
+    max_slots: int = 8192
+    max_per_sender: int = 1024
+    max_tx_bytes: int = 4 * TX_SLOT_SIZE
+    price_bump_percent: int = 10
