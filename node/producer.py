@@ -103,6 +103,7 @@ class BlockProducer:
         timestamp = max(
             int(self._clock()), parent.timestamp + self._settings.qbft.block_period_seconds
         )
+        started = time.perf_counter()
         built = await loop.run_in_executor(
             self._executor,
             partial(
@@ -121,6 +122,7 @@ class BlockProducer:
                     "number": built.block.number,
                     "txs": len(built.block.transactions),
                     "writes": built.writes.pending_count,
+                    "build_ms": round((time.perf_counter() - started) * 1000),
                 }
             },
         )

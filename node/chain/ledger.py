@@ -25,6 +25,7 @@ from eth.chains.base import Chain
 from eth.exceptions import CanonicalHeadNotFound, HeaderNotFound, TransactionNotFound
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils import ValidationError
+from rlp.exceptions import RLPException
 
 from node.chain.chaindb import QbftChainDB
 from node.chain.extra_data import QbftExtraData, encode_extra_data
@@ -139,7 +140,7 @@ class Ledger:
     def header_by_hash(self, block_hash: bytes) -> QbftBlockHeader | None:
         try:
             header = self.chaindb.get_block_header_by_hash(Hash32(block_hash))
-        except (HeaderNotFound, ValidationError):
+        except (HeaderNotFound, ValidationError, RLPException):
             return None
         canonical = self.header_by_number(header.block_number)
         if canonical is None or canonical.hash != header.hash:

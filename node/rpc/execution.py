@@ -76,14 +76,18 @@ class CallRejected(Exception):
 
 @dataclass(frozen=True)
 class CallOutcome:
-    success: bool
     output: bytes
     """Return data, or the revert data when the call reverted."""
     error: VMError | None
+    """Why the call failed; None when it succeeded."""
     gas_used: int
     """Gas after refunds (what a receipt would show)."""
     peak_gas_used: int
     """Gas before refunds (geth's ``MaxUsedGas``)."""
+
+    @property
+    def success(self) -> bool:
+        return self.error is None
 
     @property
     def reverted(self) -> bool:
@@ -206,10 +210,10 @@ class CallRunner:
         used = self._vm.finalize_gas_used(transaction, computation)
         peak = max(gas - computation.get_gas_remaining(), data_floor_gas(self.data))
         if computation.is_success:
-            return CallOutcome(True, computation.output, None, used, peak)
+            return CallOutcome(computation.output, None, used, peak)
         error = computation.error
         output = computation.output if isinstance(error, Revert) else b""
-        return CallOutcome(False, output, error, used, peak)
+        return CallOutcome(output, error, used, peak)
 
     def _transaction(self, gas: int) -> SignedTransactionAPI:
         args = self._args
@@ -219,7 +223,7 @@ class CallRunner:
             (entry.address, tuple(int.from_bytes(key, "big") for key in entry.storage_keys))
             for entry in args.access_list or ()
         )
-        price = self.tip if self.fee_cap == 0 else min(self.tip, self.fee_cap)
+        price = min(self.tip, self.fee_cap)  # the base fee is zero, so the tip is the price
         common: dict[str, Any] = {
             "nonce": nonce,
             "gas": gas,
@@ -281,9 +285,8 @@ def call(runner: CallRunner, gas: int) -> bytes:
         outcome = runner.run(gas)
     except CallRejected as rejected:
         raise server_error(f"err: {rejected} (supplied gas {gas})") from None
-    if outcome.success:
+    if outcome.error is None:
         return outcome.output
-    assert outcome.error is not None
     if outcome.reverted:
         raise execution_reverted(outcome.output)
     raise server_error(vm_error_text(outcome.error))

@@ -21,7 +21,9 @@ from eth.abc import (
     LegacyTransactionFieldsAPI,
     LogAPI,
     ReceiptAPI,
+    SetCodeAuthorizationAPI,
     SignedTransactionAPI,
+    WithdrawalAPI,
 )
 from eth.constants import BLANK_ROOT_HASH, CREATE_CONTRACT_ADDRESS, ZERO_HASH32
 
@@ -56,8 +58,8 @@ def bloom(value: int) -> str:
 
 
 def transaction_type(tx: SignedTransactionAPI) -> int:
-    type_id = getattr(tx, "type_id", None)
-    return LEGACY_TX if type_id is None else int(type_id)
+    """The EIP-2718 type; py-evm leaves it None for legacy transactions."""
+    return LEGACY_TX if tx.type_id is None else tx.type_id
 
 
 def effective_gas_price(tx: SignedTransactionAPI, base_fee: int) -> int:
@@ -134,7 +136,7 @@ def _access_list_json(tx: SignedTransactionAPI) -> list[Json]:
     ]
 
 
-def _authorization_json(authorization: Any) -> Json:
+def _authorization_json(authorization: SetCodeAuthorizationAPI) -> Json:
     return {
         "chainId": quantity(authorization.chain_id),
         "address": hex_data(authorization.address),
@@ -199,7 +201,7 @@ def tx_location(header: QbftBlockHeader, index: int) -> TxLocation:
     return TxLocation(header.hash, header.block_number, index, header.base_fee_per_gas or 0)
 
 
-def _withdrawal_json(withdrawal: Any) -> Json:
+def _withdrawal_json(withdrawal: WithdrawalAPI) -> Json:
     return {
         "index": quantity(withdrawal.index),
         "validatorIndex": quantity(withdrawal.validator_index),

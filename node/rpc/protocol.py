@@ -8,6 +8,10 @@ once a batch's answers exceed the response budget, the remaining calls get -3200
 too large". Batch items run in order and answers keep that order; notifications (no ``id``)
 run but get no answer. A handler's unexpected exception is logged with its traceback and
 answered -32603 "internal error".
+
+Bodies nested deeper than :data:`MAX_JSON_NESTING` are a parse error before the parser sees
+them: py-evm raises Python's recursion limit to 100,000 when imported, so a deep enough body
+would overflow the C stack inside ``json.loads`` and kill the process instead of raising.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +38,10 @@ logger = logging.getLogger(__name__)
 
 _VERSION = "2.0"
 _NO_ID = object()
+MAX_JSON_NESTING = 64
+"""Deepest array/object nesting accepted; requests need fewer than 10 levels."""
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 
 
 class _NotJson(ValueError):
@@ -48,6 +57,26 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise _NotJson(text)
     return value
+
+
+def _nested_too_deep(body: bytes) -> bool:
+    """True when the brackets outside strings nest deeper than allowed or do not balance.
+
+    Counting first keeps ordinary requests cheap; otherwise innermost ``[]``/``{}`` pairs are
+    peeled off one level per pass, in C, and anything left after the allowed depth is refused
+    (unbalanced brackets are invalid JSON anyway).
+    """
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_NESTING:
+        return False
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_JSON_NESTING):
+        peeled = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if not peeled:
+            return False
+        if peeled == brackets:
+            return True
+        brackets = peeled
+    return True
 
 
 def _encode(message: Mapping[str, Any]) -> str:
@@ -67,10 +96,13 @@ class JsonRpcProcessor:
 
     async def answer(self, body: bytes) -> str | None:
         """The encoded answer, or None when there is nothing to answer (only notifications)."""
+        parse_error = _encode(_error_message(None, RpcError(PARSE_ERROR, "parse error")))
+        if _nested_too_deep(body):
+            return parse_error
         try:
             payload = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
-        except (ValueError, RecursionError):
-            return _encode(_error_message(None, RpcError(PARSE_ERROR, "parse error")))
+        except ValueError:
+            return parse_error
         if isinstance(payload, list):
             return await self._answer_batch(payload)
         answer = await self._answer_message(payload)

@@ -59,9 +59,14 @@ def _pump(stream: object, sink: list[str], ready: threading.Event, url: list[str
 
 
 def start_node(datadir: Path, *extra_args: str) -> NodeProcess:
+    return start_dcl(datadir, "run", "--datadir", str(datadir), *extra_args)
+
+
+def start_dcl(datadir: Path, *arguments: str) -> NodeProcess:
+    """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait for it to print its JSON-RPC URL."""
     command = [
-        sys.executable, "-m", "node.cli", "--log-level", "info", "run",
-        "--datadir", str(datadir), "--rpc", "127.0.0.1:0", *extra_args,
+        sys.executable, "-m", "node.cli", "--log-level", "info", *arguments,
+        "--rpc", "127.0.0.1:0",
     ]  # fmt: skip
     process = subprocess.Popen(
         command,
