@@ -44,12 +44,15 @@ from node.chain.vm import QbftPragueVM, next_vanity
 from node.storage.block_writes import PendingBlockWrites
 from node.storage.leveldb import LevelDB
 from node.storage.log_index import index_block_logs
+from node.storage.recent_cache import RecentCache
 from node.storage.schema import (
     CHAIN_ID_KEY,
     GENESIS_HASH_KEY,
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
 )
+
+RECENT_BLOCKS_CACHED = 32
 
 
 class GenesisMismatchError(RuntimeError):
@@ -96,6 +99,10 @@ class Ledger:
         self.chain_id = genesis.chain_id
         self.chain_class = make_chain_class(genesis)
         self.chaindb = QbftChainDB(db)
+        self._recent_blocks: RecentCache[QbftBlock] = RecentCache(RECENT_BLOCKS_CACHED)
+        self._recent_receipts: RecentCache[tuple[ReceiptAPI, ...]] = RecentCache(
+            RECENT_BLOCKS_CACHED
+        )
         self._ensure_genesis()
         self.genesis_hash = Hash32(self.chaindb.get_canonical_block_hash(BlockNumber(0)))
 
@@ -148,10 +155,21 @@ class Ledger:
         return cast(QbftBlockHeader, header)
 
     def block(self, header: BlockHeaderAPI) -> QbftBlock:
-        return cast(QbftBlock, QbftBlock.from_header(header, self.chaindb))
+        """The block of a header. Decoding a block walks its transaction trie, and clients ask
+        for the same recent blocks again and again (every receipt poll needs its block), so
+        recent blocks are kept decoded; a block never changes under its hash."""
+        cached = self._recent_blocks.get(header.hash)
+        if cached is None:
+            cached = cast(QbftBlock, QbftBlock.from_header(header, self.chaindb))
+            self._recent_blocks.put(header.hash, cached)
+        return cached
 
     def receipts(self, header: BlockHeaderAPI) -> tuple[ReceiptAPI, ...]:
-        return tuple(self.chaindb.get_receipts(header, QbftBlock.receipt_builder))
+        cached = self._recent_receipts.get(header.hash)
+        if cached is None:
+            cached = tuple(self.chaindb.get_receipts(header, QbftBlock.receipt_builder))
+            self._recent_receipts.put(header.hash, cached)
+        return cached
 
     def transaction_location(self, tx_hash: bytes) -> tuple[int, int] | None:
         """``(block number, index)`` of a transaction on the canonical chain."""

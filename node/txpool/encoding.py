@@ -32,6 +32,10 @@ def decode_raw_transaction(
         raise TxTypeNotSupported(BLOBS_DISABLED)
     if _TYPED_MAX < first < _RLP_LIST:
         raise InvalidEncoding("a legacy transaction must be an RLP list")
+    body = 0 if first >= _RLP_LIST else 1
+    end = _item_end(raw, body)
+    if end < len(raw):
+        raise InvalidEncoding(f"{len(raw) - end} trailing bytes after the transaction")
     try:
         tx = builder.decode(raw)
     except UnrecognizedTransactionType as exc:
@@ -43,3 +47,20 @@ def decode_raw_transaction(
     if tx.encode() != raw:
         raise InvalidEncoding("non-canonical encoding")
     return tx
+
+
+def _item_end(data: bytes, offset: int) -> int:
+    """Where the RLP item starting at ``offset`` ends, read from its prefix alone, so that
+    trailing bytes get one message whichever RLP codec is installed."""
+    if offset >= len(data):
+        return len(data)
+    prefix = data[offset]
+    if prefix < 0x80:
+        return offset + 1
+    if prefix <= 0xB7:
+        return offset + 1 + prefix - 0x80
+    if _RLP_LIST <= prefix <= 0xF7:
+        return offset + 1 + prefix - _RLP_LIST
+    size_length = prefix - (0xB7 if prefix < _RLP_LIST else 0xF7)
+    size = int.from_bytes(data[offset + 1 : offset + 1 + size_length], "big")
+    return offset + 1 + size_length + size

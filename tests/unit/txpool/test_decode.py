@@ -52,7 +52,7 @@ def test_trailing_bytes_after_a_typed_transaction_are_an_invalid_encoding(alice)
         decode(alice.raw() + b"\x00")
 
     assert str(error.value) == (
-        "invalid transaction encoding: RLP string ends with 1 superfluous bytes"
+        "invalid transaction encoding: 1 trailing bytes after the transaction"
     )
 
 
@@ -61,7 +61,7 @@ def test_trailing_bytes_after_a_legacy_transaction_are_an_invalid_encoding(alice
         decode(alice.raw(gasPrice=0) + b"\x80")
 
     assert str(error.value) == (
-        "invalid transaction encoding: RLP string ends with 1 superfluous bytes"
+        "invalid transaction encoding: 1 trailing bytes after the transaction"
     )
 
 
