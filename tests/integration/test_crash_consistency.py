@@ -21,6 +21,7 @@ from node.chain.ledger import Ledger
 from node.storage.leveldb import LevelDB
 from tests.support.consistency import assert_head_is_whole
 from tests.support.node_process import NodeProcess, make_network, start_node, wait_for
+from tests.support.rpc import rpc
 
 KILLS = 50
 SENDERS = 6
@@ -29,14 +30,6 @@ SEALED = 'msg="block sealed"'
 COMMITTED = 'msg="block committed"'
 
 pytestmark = pytest.mark.slow
-
-
-def rpc(url: str, method: str, *params: object) -> object:
-    reply = requests.post(
-        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}, timeout=30
-    ).json()
-    assert "error" not in reply, reply
-    return reply["result"]
 
 
 def load_pool(url: str, chain_id: int) -> None:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import requests
 from eth_account import Account
 
 from tests.support.node_process import make_network, running_node, wait_for
-
-
-def rpc(url: str, method: str, *params: object) -> object:
-    reply = requests.post(
-        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}, timeout=30
-    ).json()
-    assert "error" not in reply, reply
-    return reply["result"]
+from tests.support.rpc import rpc
 
 
 def test_restart_keeps_every_block_and_receipt_and_continues_from_the_head(
