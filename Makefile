@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SOLC := contracts/node_modules/.installed
+CLIENTS := tests/clients/node_modules/.installed
 DEVNET_DIR ?= devnet-data
 
 .PHONY: install devnet test lint contracts clean
@@ -21,7 +22,11 @@ $(SOLC): contracts/package.json contracts/package-lock.json
 	cd contracts && npm ci --no-audit --no-fund
 	touch $@
 
-install: $(INSTALLED) $(SOLC)
+$(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
+	cd tests/clients && npm ci --no-audit --no-fund
+	touch $@
+
+install: $(INSTALLED) $(SOLC) $(CLIENTS)
 
 devnet: install
 	$(BIN)/dcl devnet --datadir $(DEVNET_DIR)
@@ -38,4 +43,4 @@ contracts: $(SOLC)
 	node contracts/build.mjs
 
 clean:
-	rm -rf $(VENV) contracts/node_modules $(DEVNET_DIR)
+	rm -rf $(VENV) contracts/node_modules tests/clients/node_modules $(DEVNET_DIR)

@@ -1,0 +1,323 @@
+"""ethers v6 and Foundry's cast, unmodified, against a real node process on loopback.
+
+Both clients are pinned in ``tests/clients`` and installed by ``make install``. ethers runs
+``tests/clients/ethers_roundtrip.mjs`` with all its defaults (request batching, its own fee
+handling); cast's binary is driven from here. Every account is fresh and was never funded:
+gas is free on this chain.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from eth_utils import keccak
+
+from node.artifacts import ARTIFACTS_DIR, load_artifact
+from tests.support.node_process import NodeProcess, make_network, running_node
+
+CLIENTS_DIR = Path(__file__).resolve().parents[1] / "clients"
+NODE_MODULES = CLIENTS_DIR / "node_modules"
+ETHERS_SCRIPT = CLIENTS_DIR / "ethers_roundtrip.mjs"
+CAST_BINARY = NODE_MODULES / "@foundry-rs" / "cast-linux-amd64" / "bin" / "cast"
+RECORDER_ARTIFACT = ARTIFACTS_DIR / "Recorder.json"
+INSTALL_HINT = "run `make install` (it runs `npm ci` in tests/clients)"
+CLIENT_TIMEOUT_SECONDS = 180
+
+RECORDED_EVENT = "Recorded(address indexed author, bytes32 indexed key, uint256 value)"
+RECORDED_TOPIC = "0x" + keccak(text="Recorded(address,bytes32,uint256)").hex()
+
+# What ethers_roundtrip.mjs records: key keccak256(label) -> value.
+ETHERS_RECORDS = [
+    ("ethers-roundtrip-1", 101),
+    ("ethers-roundtrip-2", 202),
+    ("ethers-roundtrip-3", 303),
+]
+CAST_RECORDS = [("cast-1", 7001), ("cast-2", 7002), ("cast-3", 7003)]
+
+# Keys of accounts that never receive any balance.
+CAST_KEY = "0x" + (0xCA57_0001).to_bytes(32, "big").hex()
+CAST_DEFAULT_FEES_KEY = "0x" + (0xCA57_0002).to_bytes(32, "big").hex()
+# cast (alloy) asks a tip of at least 1 wei by default, which an account with no balance
+# cannot pay: on a chain with free gas cast needs these, as on geth or Besu.
+ZERO_FEES = ("--gas-price", "0", "--priority-gas-price", "0")
+
+
+def key_of(label: str) -> str:
+    return "0x" + keccak(text=label).hex()
+
+
+def topic_of_address(address: str) -> str:
+    return "0x" + address.lower().removeprefix("0x").rjust(64, "0")
+
+
+def node_executable() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail(f"Node.js (`node`) is not on PATH: install Node.js, then {INSTALL_HINT}")
+    return node
+
+
+def require_installed(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.fail(f"{what} is not installed ({path} is missing): {INSTALL_HINT}")
+    return path
+
+
+def rpc(node: NodeProcess, method: str, *params: object) -> Any:
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+    reply = requests.post(node.rpc_url, json=body, timeout=30).json()
+    assert "error" not in reply, reply
+    return reply["result"]
+
+
+def cast(node: NodeProcess, command: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``cast COMMAND --rpc-url URL ARGUMENTS``; its exit code is left to the caller."""
+    binary = require_installed(CAST_BINARY, "Foundry's cast (@foundry-rs/cast-linux-amd64)")
+    return subprocess.run(
+        [str(binary), command, "--rpc-url", node.rpc_url, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=CLIENT_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+def cast_ok(node: NodeProcess, command: str, *arguments: str) -> str:
+    done = cast(node, command, *arguments)
+    if done.returncode != 0:
+        pytest.fail(
+            f"cast {command} {' '.join(arguments)} exited {done.returncode}\n"
+            f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+        )
+    return done.stdout.strip()
+
+
+def cast_json(node: NodeProcess, command: str, *arguments: str) -> Any:
+    return json.loads(cast_ok(node, command, "--json", *arguments))
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    datadir = make_network(tmp_path_factory.mktemp("clients"))
+    with running_node(datadir) as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def genesis_chain_id(node: NodeProcess) -> int:
+    genesis = json.loads((node.datadir.parent / "network" / "genesis.json").read_text())
+    return int(genesis["config"]["chainId"])
+
+
+@pytest.fixture(scope="module")
+def ethers_run(node: NodeProcess) -> dict[str, Any]:
+    """One run of ethers_roundtrip.mjs: deploy, three record() calls, read back, query logs."""
+    node_js = node_executable()
+    require_installed(NODE_MODULES / "ethers" / "package.json", "ethers")
+    done = subprocess.run(
+        [node_js, str(ETHERS_SCRIPT), node.rpc_url, str(RECORDER_ARTIFACT)],
+        capture_output=True,
+        text=True,
+        timeout=CLIENT_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(
+            f"ethers_roundtrip.mjs exited {done.returncode}\nstdout:\n{done.stdout}\n"
+            f"stderr:\n{done.stderr}\nnode log (tail):\n{''.join(node.log_lines[-30:])}"
+        )
+    return dict(json.loads(done.stdout))
+
+
+@pytest.fixture(scope="module")
+def cast_deployment(node: NodeProcess) -> dict[str, Any]:
+    """The receipt of ``cast send --create`` of the Recorder from a never-funded key."""
+    bytecode = "0x" + load_artifact("Recorder").bytecode.hex()
+    return dict(
+        cast_json(node, "send", "--private-key", CAST_KEY, *ZERO_FEES, "--create", bytecode)
+    )
+
+
+@pytest.fixture(scope="module")
+def cast_records(node: NodeProcess, cast_deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    """Receipts of three ``cast send`` record() calls, in order."""
+    contract = cast_deployment["contractAddress"]
+    receipts = []
+    for label, value in CAST_RECORDS:
+        call = (contract, "record(bytes32,uint256)", key_of(label), str(value))
+        receipts.append(cast_json(node, "send", "--private-key", CAST_KEY, *ZERO_FEES, *call))
+    return receipts
+
+
+# ethers
+
+
+def test_ethers_deploys_the_recorder_from_a_random_wallet_that_was_never_funded(
+    ethers_run: dict[str, Any],
+) -> None:
+    assert ethers_run["walletBalance"] == "0"
+    assert ethers_run["deployStatus"] == 1
+    assert ethers_run["deployedCode"] == "0x" + load_artifact("Recorder").deployed_bytecode.hex()
+
+
+def test_the_address_ethers_computes_for_its_deployment_is_the_receipts_contract_address(
+    ethers_run: dict[str, Any],
+) -> None:
+    assert ethers_run["deployReceiptContractAddress"] == ethers_run["contract"]
+
+
+def test_ethers_detects_the_genesis_chain_id(
+    ethers_run: dict[str, Any], genesis_chain_id: int
+) -> None:
+    assert ethers_run["chainId"] == str(genesis_chain_id)
+
+
+def test_ethers_fee_defaults_build_legacy_transactions_at_gas_price_zero(
+    ethers_run: dict[str, Any],
+) -> None:
+    assert ethers_run["deployTxType"] == 0
+    assert ethers_run["recordTxTypes"] == [0, 0, 0]
+    assert ethers_run["recordGasPrices"] == ["0", "0", "0"]
+
+
+def test_every_record_call_ethers_sends_has_a_receipt_with_status_1(
+    ethers_run: dict[str, Any],
+) -> None:
+    assert ethers_run["recordStatuses"] == [1, 1, 1]
+
+
+def test_the_values_ethers_reads_back_are_the_values_it_recorded(
+    ethers_run: dict[str, Any],
+) -> None:
+    assert ethers_run["recorded"] == [
+        {"key": key_of(label), "value": str(value)} for label, value in ETHERS_RECORDS
+    ]
+    assert ethers_run["values"] == ["101", "202", "303"]
+
+
+def test_ethers_query_filter_on_its_author_returns_its_three_recorded_events(
+    ethers_run: dict[str, Any],
+) -> None:
+    assert ethers_run["logs"] == 3
+    assert ethers_run["logTxHashes"] == ethers_run["recordTxHashes"]
+    assert ethers_run["logAuthors"] == [ethers_run["wallet"]] * 3
+    assert ethers_run["logKeys"] == [key_of(label) for label, _ in ETHERS_RECORDS]
+    assert ethers_run["logValues"] == ["101", "202", "303"]
+
+
+def test_ethers_sends_json_rpc_batches_by_default(ethers_run: dict[str, Any]) -> None:
+    assert ethers_run["rpcBatches"] > 0
+    assert {"eth_chainId", "eth_sendRawTransaction", "eth_getLogs"} <= set(ethers_run["rpcMethods"])
+
+
+# cast
+
+
+def test_cast_chain_id_prints_the_genesis_chain_id(
+    node: NodeProcess, genesis_chain_id: int
+) -> None:
+    assert cast_ok(node, "chain-id") == str(genesis_chain_id)
+
+
+def test_cast_block_number_prints_the_nodes_head(node: NodeProcess) -> None:
+    before = int(rpc(node, "eth_blockNumber"), 16)
+    printed = int(cast_ok(node, "block-number"))
+    after = int(rpc(node, "eth_blockNumber"), 16)
+    assert before <= printed <= after
+
+
+def test_cast_default_fees_are_refused_for_an_account_that_was_never_funded(
+    node: NodeProcess,
+) -> None:
+    bytecode = "0x" + load_artifact("Recorder").bytecode.hex()
+    done = cast(node, "send", "--private-key", CAST_DEFAULT_FEES_KEY, "--create", bytecode)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "Error: Failed to estimate gas: server returned an error response: "
+        "error code -32000: insufficient funds for transfer"
+    )
+
+
+def test_cast_deploys_the_recorder_from_a_never_funded_key_with_zero_fees(
+    node: NodeProcess, cast_deployment: dict[str, Any]
+) -> None:
+    assert cast_deployment["status"] == "0x1"
+    assert cast_deployment["type"] == "0x2"
+    assert cast_deployment["effectiveGasPrice"] == "0x0"
+    assert rpc(node, "eth_getBalance", cast_deployment["from"], "latest") == "0x0"
+    assert cast_ok(node, "code", cast_deployment["contractAddress"]) == (
+        "0x" + load_artifact("Recorder").deployed_bytecode.hex()
+    )
+
+
+def test_every_record_call_cast_sends_has_a_receipt_with_status_1(
+    cast_records: list[dict[str, Any]],
+) -> None:
+    assert [receipt["status"] for receipt in cast_records] == ["0x1", "0x1", "0x1"]
+
+
+def test_cast_call_reads_back_each_value_cast_recorded(
+    node: NodeProcess, cast_deployment: dict[str, Any], cast_records: object
+) -> None:
+    contract = cast_deployment["contractAddress"]
+    read = [
+        cast_json(node, "call", contract, "values(bytes32)(uint256)", key_of(label))
+        for label, _ in CAST_RECORDS
+    ]
+    assert read == [[7001], [7002], [7003]]
+
+
+def test_cast_receipt_of_a_record_call_shows_its_recorded_event(
+    node: NodeProcess, cast_deployment: dict[str, Any], cast_records: list[dict[str, Any]]
+) -> None:
+    receipt = cast_json(node, "receipt", cast_records[1]["transactionHash"])
+    assert receipt["status"] == "0x1"
+    assert receipt["transactionHash"] == cast_records[1]["transactionHash"]
+    assert [(log["address"], log["topics"], log["data"]) for log in receipt["logs"]] == [
+        (
+            cast_deployment["contractAddress"],
+            [RECORDED_TOPIC, topic_of_address(cast_deployment["from"]), key_of("cast-2")],
+            "0x" + (7002).to_bytes(32, "big").hex(),
+        )
+    ]
+
+
+def test_cast_logs_with_the_event_signature_return_the_three_recorded_events(
+    node: NodeProcess, cast_deployment: dict[str, Any], cast_records: list[dict[str, Any]]
+) -> None:
+    contract = cast_deployment["contractAddress"]
+    logs = cast_json(node, "logs", "--from-block", "0", "--address", contract, RECORDED_EVENT)
+    assert [log["transactionHash"] for log in logs] == [
+        receipt["transactionHash"] for receipt in cast_records
+    ]
+    assert [int(log["data"], 16) for log in logs] == [7001, 7002, 7003]
+
+
+def test_cast_logs_filtered_on_an_author_topic_return_only_that_authors_events(
+    node: NodeProcess,
+    cast_deployment: dict[str, Any],
+    cast_records: list[dict[str, Any]],
+    ethers_run: dict[str, Any],
+) -> None:
+    """Both clients' events are on the chain; filtering on cast's key finds only its three."""
+    logs = cast_json(node, "logs", "--from-block", "0", RECORDED_EVENT, cast_deployment["from"])
+    assert [log["transactionHash"] for log in logs] == [
+        receipt["transactionHash"] for receipt in cast_records
+    ]
+
+
+def test_cast_call_reads_the_values_ethers_recorded(
+    node: NodeProcess, ethers_run: dict[str, Any]
+) -> None:
+    read = [
+        cast_json(node, "call", ethers_run["contract"], "values(bytes32)(uint256)", key_of(label))
+        for label, _ in ETHERS_RECORDS
+    ]
+    assert read == [[101], [202], [303]]
