@@ -236,6 +236,8 @@ def _check_qbft_genesis(genesis: Genesis) -> None:
         raise GenesisError(f"extraData is not QBFT extraData: {error}") from error
     if not extra.validators:
         raise GenesisError("extraData lists no validators")
+    if len(set(extra.validators)) != len(extra.validators):
+        raise GenesisError("extraData lists a validator twice")
     if extra.seals or extra.round != 0:
         raise GenesisError("genesis extraData must have round 0 and no seals")
     if genesis.base_fee_per_gas != 0:

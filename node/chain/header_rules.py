@@ -7,6 +7,7 @@ rule a block broke rather than only that it was refused.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from eth.abc import BlockHeaderAPI
 from eth_utils import ValidationError
@@ -36,7 +37,17 @@ def decoded_extra(header: BlockHeaderAPI) -> QbftExtraData:
         raise HeaderRuleViolation("extra-data", str(error)) from error
 
 
+def check_validator_order(validators: Sequence[bytes]) -> None:
+    """Besu lists validators in strictly ascending order, so a list cannot repeat a validator
+    (which would count one signer towards the quorum twice)."""
+    if any(a >= b for a, b in pairwise(validators)):
+        raise HeaderRuleViolation(
+            "validator-list", "validators are not in strictly ascending order"
+        )
+
+
 def check_validators_listed(extra: QbftExtraData, expected: Sequence[bytes]) -> None:
+    check_validator_order(extra.validators)
     if list(extra.validators) != list(expected):
         raise HeaderRuleViolation(
             "validator-list", "the header's validators differ from the set valid at its height"

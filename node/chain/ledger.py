@@ -113,6 +113,12 @@ class Ledger:
         state_root = genesis_state_root(self.genesis.alloc, writes)
         header = qbft_genesis_header(self.genesis, state_root)
         if GENESIS_HASH_KEY in self.db:
+            stored_version = self.db[SCHEMA_VERSION_KEY]
+            if stored_version != SCHEMA_VERSION:
+                raise GenesisMismatchError(
+                    f"{self.db.path} uses storage schema {stored_version.decode()},"
+                    f" this node reads schema {SCHEMA_VERSION.decode()}"
+                )
             stored_hash = self.db[GENESIS_HASH_KEY]
             writes.discard()
             stored_chain = int(self.db[CHAIN_ID_KEY])
@@ -194,9 +200,9 @@ class Ledger:
         """The validators of the block after ``parent``.
 
         Until the exchange registry governs the set, it is the set named in genesis, which
-        every header repeats.
+        every header repeats in ascending order (Besu's rule; a genesis may list them in any).
         """
-        return decoded_extra(parent).validators
+        return tuple(sorted(set(decoded_extra(parent).validators)))
 
     # -- building -----------------------------------------------------------------------------
 
@@ -211,9 +217,10 @@ class Ledger:
     ) -> BuiltBlock:
         """Execute ``transactions`` in order on ``parent`` (the head by default).
 
-        A transaction that fails validation against the evolving state is left out and
-        reported; later transactions of the same sender are deferred, since they would fail
-        on their nonce. Everything is applied once; the trie roots are computed once.
+        A transaction that fails validation against the evolving state (or that py-evm fails
+        to execute for any other reason) is rolled back, left out and reported; later
+        transactions of the same sender are deferred, since they would fail on their nonce.
+        Everything is applied once; the trie roots are computed once.
         """
         parent = parent if parent is not None else self.head()
         writes = PendingBlockWrites(self.db)
@@ -247,10 +254,10 @@ class Ledger:
                 deferred.append(tx.hash)
                 continue
             try:
-                receipt, _ = vm.apply_transaction(running, tx)
-            except ValidationError as error:
+                receipt = self._apply_transaction(vm, running, tx)
+            except Exception as error:  # one bad transaction must never abort the block
                 blocked_senders.add(tx.sender)
-                rejected.append(RejectedTransaction(tx.hash, str(error)))
+                rejected.append(RejectedTransaction(tx.hash, str(error) or type(error).__name__))
                 continue
             running = vm.add_receipt_to_header(running, receipt)
             running = vm.increment_blob_gas_used(running, tx)
@@ -270,6 +277,27 @@ class Ledger:
             writes=writes,
         )
 
+    @staticmethod
+    def _apply_transaction(
+        vm: QbftPragueVM, header: BlockHeaderAPI, tx: SignedTransactionAPI
+    ) -> ReceiptAPI:
+        """py-evm's ``VM.apply_transaction``, with the state rolled back if anything fails.
+
+        The snapshot must be taken after the previous transaction's changes are locked, which
+        py-evm's own method does internally and so cannot be wrapped from outside.
+        """
+        vm.validate_transaction_against_header(header, tx)
+        vm.state.lock_changes()
+        snapshot = vm.state.snapshot()
+        try:
+            computation = vm.state.apply_transaction(tx)
+            receipt = vm.make_receipt(header, tx, computation, vm.state)
+            vm.validate_receipt(receipt)
+        except Exception:
+            vm.state.revert(snapshot)
+            raise
+        return receipt
+
     def commit_sealed(self, built: BuiltBlock, seals: Sequence[bytes]) -> QbftBlock:
         """Attach the commit seals and write the block in one batch."""
         if built.block.header.parent_hash != self.head().hash:
@@ -287,9 +315,22 @@ class Ledger:
     # -- importing ----------------------------------------------------------------------------
 
     def import_block(self, block: BlockAPI, *, now: float) -> QbftBlock:
-        """Validate a sealed block from a peer or a file, execute it and write it."""
+        """Validate a sealed block from a peer or a file, execute it and write it.
+
+        A committed QBFT block is final: a block must extend the head. The same block again is
+        answered with the stored one; any other block at a committed height is refused, so a
+        longer competing branch can never replace the ledger's history.
+        """
+        head = self.head()
         writes = PendingBlockWrites(self.db)
         parent = self._parent_of(block.header, writes)
+        if parent.hash != head.hash:
+            stored = self.header_by_number(block.number)
+            if stored is not None and stored.hash == block.hash:
+                return self.block(stored)
+            raise HeaderRuleViolation(
+                "finality", f"block #{block.number} does not extend the head #{head.block_number}"
+            )
         validators = self.validators_after(parent)
         extra = decoded_extra(block.header)
         check_validators_listed(extra, validators)
@@ -297,6 +338,7 @@ class Ledger:
         check_proposer(block.header, validators)
         check_commit_seals(block.header, validators)
         check_not_in_future(block.header, now)
+        self.chain_class.get_vm_class(block.header).validate_header(block.header, parent)
         chain = self.chain_class(writes)
         imported = chain.import_block(block).imported_block
         receipts = tuple(writes_chaindb_receipts(writes, imported.header))

@@ -22,6 +22,7 @@ from eth.abc import (
 )
 from eth.consensus.noproof import NoProofConsensus
 from eth.constants import BLANK_ROOT_HASH, EMPTY_SHA256, EMPTY_UNCLE_HASH, ZERO_HASH32
+from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.prague.constants import DEPOSIT_CONTRACT_ADDRESS, DEPOSIT_REQUEST_TYPE
 from eth_typing import Address, Hash32
@@ -137,6 +138,8 @@ class QbftPragueVM(PragueVM):
             raise ValidationError("transaction root does not match the transactions")
         if block.uncles:
             raise ValidationError("a QBFT block has no ommers")
+        if any(getattr(tx, "type_id", None) == BLOB_TX_TYPE for tx in block.transactions):
+            raise ValidationError("a QBFT block carries no blob transactions")
         if block.header.state_root not in self.chaindb.db and (
             self.state.make_state_root() != block.header.state_root
         ):
@@ -189,3 +192,7 @@ class QbftPragueVM(PragueVM):
             raise ValidationError("a QBFT block has no ommers")
         if header.withdrawals_root != BLANK_ROOT_HASH:
             raise ValidationError("a QBFT block has no withdrawals")
+        if header.blob_gas_used != 0 or header.excess_blob_gas != 0:
+            raise ValidationError("a QBFT block carries no blobs")
+        if header.parent_beacon_block_root != ZERO_HASH32:
+            raise ValidationError("a QBFT block's parent beacon block root is zero")

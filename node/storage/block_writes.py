@@ -3,8 +3,8 @@
 py-evm commits a block in several batches (state, then block and receipts), each applied key by
 key. This layer sits between py-evm and LevelDB while one block is built or imported: it keeps
 every write in memory, readable, and :meth:`PendingBlockWrites.flush` hands them to LevelDB as a
-single synced batch with the canonical-head pointer last. Until then nothing is on disk, so a
-crash leaves the previous head and everything it points to intact.
+single synced batch. Until then nothing is on disk, so a crash leaves the previous head and
+everything it points to intact.
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ from contextlib import contextmanager
 from eth.abc import AtomicWriteBatchAPI
 from eth.db.atomic import AtomicDBWriteBatch
 from eth.db.backends.base import BaseAtomicDB
-from eth.db.schema import SchemaV1
 
 from node.storage.leveldb import LevelDB
-
-CANONICAL_HEAD_KEY = SchemaV1.make_canonical_head_hash_lookup_key()
 
 
 class PendingBlockWrites(BaseAtomicDB):
@@ -59,10 +56,8 @@ class PendingBlockWrites(BaseAtomicDB):
         return len(self._changes)
 
     def flush(self) -> None:
-        """Write everything in one synced LevelDB batch, the head pointer last."""
-        if CANONICAL_HEAD_KEY in self._changes:
-            # Move it last, whether it is a put or a delete (None).
-            self._changes[CANONICAL_HEAD_KEY] = self._changes.pop(CANONICAL_HEAD_KEY)
+        """Write everything, head pointer included, in one synced LevelDB batch, which LevelDB
+        applies atomically."""
         self._base.write(self._changes)
         self._changes = {}
 

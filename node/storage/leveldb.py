@@ -1,12 +1,14 @@
 """py-evm database backend over LevelDB (plyvel).
 
-py-evm 0.12 ships no LevelDB backend. Every write this backend makes reaches the disk through
-one plyvel write batch flushed with ``sync``: LevelDB applies a batch entirely or not at all, so
-a crash at any instant leaves either the old or the new contents, never a mixture.
+py-evm 0.12 ships no LevelDB backend. Every write reaches the disk as a plyvel write batch
+flushed with ``sync`` (a single put is a batch of one): LevelDB applies a batch entirely or not
+at all, so a crash at any instant leaves either the old or the new contents, never a mixture.
+The batch is built transactionally, so an error while filling it writes nothing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +16,9 @@ from pathlib import Path
 import plyvel
 from eth.abc import AtomicWriteBatchAPI
 from eth.db.atomic import AtomicDBWriteBatch
-from eth.db.backends.base import BaseAtomicDB
+from eth.db.backends.base import BaseAtomicDB, BaseDB
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseLockedError(RuntimeError):
@@ -22,7 +26,7 @@ class DatabaseLockedError(RuntimeError):
 
 
 class LevelDB(BaseAtomicDB):
-    def __init__(self, path: str | Path, *, read_only_ok: bool = False) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         try:
@@ -47,24 +51,26 @@ class LevelDB(BaseAtomicDB):
         return value
 
     def __setitem__(self, key: bytes, value: bytes) -> None:
-        self._db.put(key, value, sync=True)
+        self.write({key: value})
 
     def __delitem__(self, key: bytes) -> None:
         if self._db.get(key) is None:
             raise KeyError(key)
-        self._db.delete(key, sync=True)
+        self.write({key: None})
 
     def _exists(self, key: bytes) -> bool:
         return self._db.get(key) is not None
 
     def write(self, changes: Mapping[bytes, bytes | None]) -> None:
         """Apply puts (bytes) and deletes (None) in one synced LevelDB write batch, in order."""
-        with self._db.write_batch(sync=True) as batch:
+        logger.debug("batch write begin", extra={"fields": {"keys": len(changes)}})
+        with self._db.write_batch(sync=True, transaction=True) as batch:
             for key, value in changes.items():
                 if value is None:
                     batch.delete(key)
                 else:
                     batch.put(key, value)
+        logger.debug("batch write end", extra={"fields": {"keys": len(changes)}})
 
     @contextmanager
     def atomic_batch(self) -> Iterator[AtomicWriteBatchAPI]:
@@ -94,7 +100,7 @@ class _PendingBatchTarget:
         self.changes: dict[bytes, bytes | None] = {}
 
 
-class _ReadThrough(BaseAtomicDB):
+class _ReadThrough(BaseDB):
     """The write target of a py-evm batch: reads fall through to LevelDB, writes are kept."""
 
     def __init__(self, base: LevelDB, pending: _PendingBatchTarget) -> None:
@@ -121,8 +127,3 @@ class _ReadThrough(BaseAtomicDB):
         except KeyError:
             return False
         return True
-
-    @contextmanager
-    def atomic_batch(self) -> Iterator[AtomicWriteBatchAPI]:  # pragma: no cover - never nested
-        raise NotImplementedError("nested batches are not used")
-        yield

@@ -14,7 +14,7 @@ def assert_head_is_whole(ledger: Ledger) -> None:
     """The head block, its receipts, its state and its indexes are all present and agree."""
     head = ledger.head()
     assert head.state_root in ledger.db, "state root of the head is missing"
-    ledger.state_at(head).get_nonce(b"\x00" * 20)
+    state = ledger.state_at(head)
     for number in range(max(1, head.block_number - RECENT_BLOCKS), head.block_number + 1):
         header = ledger.header_by_number(number)
         assert header is not None, f"canonical block {number} is missing"
@@ -27,6 +27,12 @@ def assert_head_is_whole(ledger: Ledger) -> None:
         assert gas == header.gas_used
         for index, tx in enumerate(block.transactions):
             assert ledger.transaction_location(tx.hash) == (number, index)
+            assert state.get_nonce(tx.sender) > tx.nonce, "the head state misses a transaction"
         for receipt in receipts:
             for log in receipt.logs:
                 assert number in candidate_blocks(ledger.db, number, number, [log.address], [])
+                for topic in log.topics:
+                    topic_bytes = topic.to_bytes(32, "big")
+                    assert number in candidate_blocks(
+                        ledger.db, number, number, [], [[topic_bytes]]
+                    )

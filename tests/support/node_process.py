@@ -58,14 +58,14 @@ def _pump(stream: object, sink: list[str], ready: threading.Event, url: list[str
     ready.set()
 
 
-def start_node(datadir: Path, *extra_args: str) -> NodeProcess:
-    return start_dcl(datadir, "run", "--datadir", str(datadir), *extra_args)
+def start_node(datadir: Path, *extra_args: str, log_level: str = "info") -> NodeProcess:
+    return start_dcl(datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level)
 
 
-def start_dcl(datadir: Path, *arguments: str) -> NodeProcess:
+def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodeProcess:
     """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait for it to print its JSON-RPC URL."""
     command = [
-        sys.executable, "-m", "node.cli", "--log-level", "info", *arguments,
+        sys.executable, "-m", "node.cli", "--log-level", log_level, *arguments,
         "--rpc", "127.0.0.1:0",
     ]  # fmt: skip
     process = subprocess.Popen(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -117,8 +118,9 @@ def test_a_header_listing_the_validators_in_another_order_breaks_the_validator_l
     assert refused.value.rule == "validator-list"
 
 
-def test_a_header_listing_the_expected_validators_passes() -> None:
-    check_validators_listed(EXTRA, VALIDATORS)
+def test_a_header_listing_the_expected_validators_in_ascending_order_passes() -> None:
+    ascending = tuple(sorted(VALIDATORS))
+    check_validators_listed(replace(EXTRA, validators=ascending), ascending)
 
 
 def test_a_vanity_other_than_the_genesis_hash_breaks_the_vanity_rule() -> None:
@@ -149,3 +151,17 @@ def test_a_timestamp_more_than_one_second_ahead_of_the_clock_breaks_the_timestam
         check_not_in_future(header, now=998.5)
     assert refused.value.rule == "timestamp"
     assert str(refused.value) == "timestamp: 1000 is ahead of the local clock (998)"
+
+
+def test_validators_out_of_ascending_order_break_the_validator_list_rule() -> None:
+    descending = tuple(sorted(VALIDATORS, reverse=True))
+    with pytest.raises(HeaderRuleViolation) as refused:
+        check_validators_listed(replace(EXTRA, validators=descending), descending)
+    assert refused.value.rule == "validator-list"
+
+
+def test_a_validator_listed_twice_breaks_the_validator_list_rule() -> None:
+    doubled = replace(EXTRA, validators=(VALIDATORS[0], VALIDATORS[0]))
+    with pytest.raises(HeaderRuleViolation) as refused:
+        check_validators_listed(doubled, (VALIDATORS[0], VALIDATORS[0]))
+    assert refused.value.rule == "validator-list"

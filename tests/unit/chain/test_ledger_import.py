@@ -226,7 +226,7 @@ def test_a_block_with_a_non_zero_base_fee_is_refused(
 ) -> None:
     block = reseal(build(ledger).block, base_fee_per_gas=1)
     error = assert_refused(follower, block, block.header.timestamp, db_items)
-    assert "base_fee_per_gas" in str(error)
+    assert str(error) == "baseFeePerGas must be 0, got 1"
 
 
 def test_a_block_with_a_wrong_state_root_is_refused(

@@ -209,3 +209,10 @@ def test_closing_twice_is_harmless(leveldb: LevelDB) -> None:
     leveldb.close()
     leveldb.close()
     assert leveldb.closed
+
+
+def test_an_error_while_filling_a_write_batch_writes_nothing(leveldb: LevelDB) -> None:
+    with pytest.raises(TypeError):
+        leveldb.write({b"first": b"1", b"second": 2})  # type: ignore[dict-item]
+    assert b"first" not in leveldb
+    assert b"second" not in leveldb
