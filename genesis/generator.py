@@ -8,8 +8,8 @@ validators in QBFT extraData.
 from __future__ import annotations
 
 import json
-import os
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +20,15 @@ from node.chain.extra_data import QbftExtraData, encode_extra_data
 from node.chain.genesis import FORK_KEYS
 from node.chain.header import BFT_MIX_HASH
 from node.chain.seals import address_of
+from node.secret_file import create_secret_file
 
 DEFAULT_CHAIN_ID = 1337
 DEFAULT_GAS_LIMIT = 100_000_000
 DEV_ACCOUNT_BALANCE = 10**24
+
+
+class NetworkExistsError(FileExistsError):
+    """The output directory already holds a network, whose keys must not be replaced."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,10 @@ def genesis_document(
     block_period_seconds: int = 1,
     gas_limit: int = DEFAULT_GAS_LIMIT,
     timestamp: int = 0,
+    vanity: bytes = b"\x00" * 32,
 ) -> dict[str, Any]:
     """The genesis JSON for ``validators`` (addresses), funding ``funded`` (addresses)."""
-    extra = QbftExtraData(b"\x00" * 32, tuple(sorted(validators)), None, 0, ())
+    extra = QbftExtraData(vanity, tuple(sorted(validators)), None, 0, ())
     config: dict[str, Any] = {"chainId": chain_id}
     config.update({key: 0 for key in FORK_KEYS})
     config["qbft"] = {
@@ -86,11 +92,20 @@ def write_network(
     chain_id: int = DEFAULT_CHAIN_ID,
     block_period_seconds: int = 1,
     dev_only_keys: bool = False,
-    timestamp: int = 0,
+    timestamp: int | None = None,
 ) -> NetworkKeys:
-    """Write ``genesis.json``, ``validator-N/key`` and ``dev-only-accounts.json`` to ``out``."""
+    """Write ``genesis.json``, ``validator-N/key`` and ``dev-only-accounts.json`` to ``out``,
+    which must not hold a network already; the files with keys are readable by their owner
+    only.
+
+    The genesis gets the creation time and a random vanity, so every network has its own
+    genesis hash. Blocks carry that hash as their vanity and seals cover it, so seals cannot be
+    replayed between two networks that share validator keys (every devnet does).
+    """
     if validators < 1:
         raise ValueError("a network needs at least one validator")
+    if (out / "genesis.json").exists():
+        raise NetworkExistsError(f"{out} already holds a network")
     keys = make_keys(validators, accounts, dev_only=dev_only_keys)
     out.mkdir(parents=True, exist_ok=True)
     document = genesis_document(
@@ -98,18 +113,17 @@ def write_network(
         [address_of(k) for k in keys.accounts],
         chain_id=chain_id,
         block_period_seconds=block_period_seconds,
-        timestamp=timestamp,
+        timestamp=int(time.time()) if timestamp is None else timestamp,
+        vanity=secrets.token_bytes(32),
     )
     (out / "genesis.json").write_text(json.dumps(document, indent=2) + "\n")
     for index, key in enumerate(keys.validators, start=1):
         folder = out / f"validator-{index}"
         folder.mkdir(exist_ok=True)
-        key_file = folder / "key"
-        key_file.write_text(key.hex() + "\n")
-        os.chmod(key_file, 0o600)
+        create_secret_file(folder / "key", key.hex() + "\n")
         (folder / "address").write_text("0x" + address_of(key).hex() + "\n")
-    accounts_file = out / "dev-only-accounts.json"
-    accounts_file.write_text(
+    create_secret_file(
+        out / "dev-only-accounts.json",
         json.dumps(
             {
                 "warning": DEV_ONLY_WARNING,
@@ -120,7 +134,6 @@ def write_network(
             },
             indent=2,
         )
-        + "\n"
+        + "\n",
     )
-    os.chmod(accounts_file, 0o600)
     return keys

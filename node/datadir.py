@@ -8,13 +8,13 @@ directory with the wrong genesis by mistake.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from node.chain.genesis import Genesis, load_genesis
+from node.secret_file import create_secret_file
 
 
 class DataDirError(RuntimeError):
@@ -46,39 +46,45 @@ class DataDir:
         return load_genesis(self.genesis_file)
 
     def load_key(self) -> bytes:
-        try:
-            text = self.key_file.read_text().strip()
-        except OSError as error:
-            raise DataDirError(f"cannot read node key {self.key_file}: {error}") from error
-        text = text[2:] if text.startswith("0x") else text
-        try:
-            key = bytes.fromhex(text)
-        except ValueError as error:
-            raise DataDirError(f"{self.key_file} is not a hex private key") from error
-        if len(key) != 32:
-            raise DataDirError(f"{self.key_file} must hold a 32-byte private key")
-        return key
+        return read_key(self.key_file)
+
+
+def read_key(path: Path) -> bytes:
+    """A secp256k1 private key written in hex, with or without ``0x``."""
+    try:
+        text = path.read_text().strip()
+    except OSError as error:
+        raise DataDirError(f"cannot read node key {path}: {error}") from error
+    text = text[2:] if text.startswith("0x") else text
+    try:
+        key = bytes.fromhex(text)
+    except ValueError as error:
+        raise DataDirError(f"{path} is not a hex private key") from error
+    if len(key) != 32:
+        raise DataDirError(f"{path} must hold a 32-byte private key")
+    return key
 
 
 def init_datadir(root: Path, genesis_path: Path, key_path: Path | None = None) -> DataDir:
-    """Create a data directory for the chain of ``genesis_path``.
+    """Create a data directory for the chain of ``genesis_path``, with the key of
+    ``key_path`` or a new one.
 
-    The genesis is validated before anything is written. Re-running with the same genesis is
-    harmless; with another genesis it is refused, since the chain data would not match.
+    Everything is checked before anything is written. Re-running with the same genesis and key
+    is harmless; another genesis is refused, since the chain data would not match, and another
+    key too, since the node would silently keep signing as the old one.
     """
     data = DataDir(root)
     load_genesis(genesis_path)
-    if data.genesis_file.exists():
-        if data.genesis_file.read_bytes() != genesis_path.read_bytes():
-            raise DataDirError(f"{root} already belongs to another genesis")
+    key = read_key(key_path) if key_path is not None else None
+    if data.genesis_file.exists() and data.genesis_file.read_bytes() != genesis_path.read_bytes():
+        raise DataDirError(f"{root} already belongs to another genesis")
+    if data.key_file.exists():
+        if key is not None and data.load_key() != key:
+            raise DataDirError(f"{root} already has another node key")
     else:
         root.mkdir(parents=True, exist_ok=True)
+        create_secret_file(data.key_file, (key or secrets.token_bytes(32)).hex() + "\n")
+    if not data.genesis_file.exists():
         shutil.copyfile(genesis_path, data.genesis_file)
-    if not data.key_file.exists():
-        key_hex = (
-            key_path.read_text().strip().removeprefix("0x") if key_path else secrets.token_hex(32)
-        )
-        data.key_file.write_text(key_hex + "\n")
-        os.chmod(data.key_file, 0o600)
     data.load_key()
     return data

@@ -121,6 +121,8 @@ class BlockProducer:
                 "fields": {
                     "number": built.block.number,
                     "txs": len(built.block.transactions),
+                    "rejected": len(built.rejected),
+                    "deferred": len(built.deferred),
                     "writes": built.writes.pending_count,
                     "build_ms": round((time.perf_counter() - started) * 1000),
                 }

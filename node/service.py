@@ -3,23 +3,19 @@
 Concurrency model. One asyncio loop owns the pool and serves JSON-RPC. One "chain" worker
 thread builds, executes and writes blocks, so at most one writer touches the ledger. A small
 "query" pool runs EVM calls and log scans. py-evm is pure Python, so these threads share the
-GIL; the loop stays responsive because the interpreter's switch interval is lowered to 1 ms,
-which bounds how long a request waits for the GIL behind a block being built. Building a block
-allocates millions of short-lived objects: the startup heap is frozen out of the cyclic
-collector and its first generation collects less often, which cut both build time and request
-latency in ``benchmarks/rpc_latency.py``.
+GIL; the ``dcl`` command tunes the interpreter for that (see ``node.cli.tune_interpreter``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -43,8 +39,6 @@ from node.txpool.rules import PoolRules
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-GIL_SWITCH_INTERVAL_SECONDS = 0.001
-GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)
@@ -124,9 +118,6 @@ class Node:
         return self.address in self._ledger.validators_after(self._head)
 
     async def start(self) -> None:
-        sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
         app = create_rpc_app(self, self.config.rpc_limits)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -177,6 +168,8 @@ class Node:
             await self._runner.cleanup()
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self._chain_executor.shutdown, True)
-        await loop.run_in_executor(None, self._query_executor.shutdown, True)
+        await loop.run_in_executor(
+            None, partial(self._query_executor.shutdown, wait=True, cancel_futures=True)
+        )
         self._db.close()
         logger.info("node stopped", extra={"fields": {"head": self._head.block_number}})

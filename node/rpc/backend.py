@@ -1,9 +1,9 @@
 """What the JSON-RPC layer needs from the node, and nothing more.
 
-The RPC handlers run on the asyncio loop. Light reads (headers, receipts, nonces) go straight
-to the ledger, which only ever sees whole committed blocks. Anything that executes EVM code or
-scans many blocks goes through :meth:`NodeBackend.run_query`, which runs it on a worker thread
-so that building a block or a long call never stalls the loop.
+The RPC handlers run on the asyncio loop. Light reads (the head, headers, nonces, balances) go
+straight to the ledger, which only ever sees whole committed blocks. Anything that decodes a
+block body or receipts, executes EVM code or scans many blocks goes through
+:meth:`NodeBackend.run_query`, which runs it on a worker thread so that the loop never stalls.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ INVALID_PARAMS: Final = -32602
 INTERNAL_ERROR: Final = -32603
 SERVER_ERROR: Final = -32000
 RESPONSE_TOO_LARGE: Final = -32003
+LIMIT_EXCEEDED: Final = -32005
 EXECUTION_REVERTED: Final = 3
 
 _ERROR_SELECTOR: Final = bytes.fromhex("08c379a0")  # Error(string)
@@ -67,6 +68,12 @@ def invalid_params(message: str) -> RpcError:
 
 def server_error(message: str) -> RpcError:
     return RpcError(SERVER_ERROR, message)
+
+
+def limit_exceeded(message: str) -> RpcError:
+    """EIP-1474's "limit exceeded": the request is valid but asks for more than the node
+    serves."""
+    return RpcError(LIMIT_EXCEEDED, message)
 
 
 def internal_error() -> RpcError:

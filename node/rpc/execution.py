@@ -11,11 +11,16 @@ throwaway state (``Ledger.vm_at``) and is reverted after each run.
 Gas estimation is geth's: try 21000 for a plain transfer, run once at the highest allowance,
 then binary-search between the gas actually used and that allowance, stopping within 1.5%
 above the lowest gas that succeeds (geth's ``estimateGasErrorRatio``).
+
+A call or an estimate has a :class:`Deadline` (geth's ``--rpc.evmtimeout``): the EVM checks it
+each time it charges gas, so a loop stops within one opcode of it, and an estimate's runs all
+share one deadline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
@@ -34,12 +39,14 @@ from eth.exceptions import (
     VMError,
     WriteProtection,
 )
+from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.constants import STANDARD_TOKEN_COST, TOTAL_COST_FLOOR_PER_TOKEN
 from eth.vm.forks.prague.transactions import Authorization as EvmAuthorization
 from eth.vm.forks.prague.transactions import PragueTransactionBuilder
+from eth.vm.forks.shanghai.constants import MAX_INITCODE_SIZE
 from eth.vm.spoof import SpoofTransaction
 from eth_typing import Address
-from eth_utils import to_checksum_address
+from eth_utils import ValidationError, to_checksum_address
 
 from node.chain.vm import QbftPragueVM
 from node.rpc.errors import RpcError, execution_reverted, server_error
@@ -48,6 +55,7 @@ from node.rpc.params import AccountOverride, CallArgs
 
 CALL_STIPEND: Final = 2300
 ESTIMATE_ERROR_RATIO: Final = 0.015
+NONCE_MAX: Final = 2**64 - 1
 
 _VM_ERROR_TEXTS: Final[tuple[tuple[type[VMError], str], ...]] = (
     (OutOfGas, "out of gas"),
@@ -72,6 +80,64 @@ class CallRejected(Exception):
     def __init__(self, message: str, *, gas_too_low: bool = False) -> None:
         super().__init__(message)
         self.gas_too_low = gas_too_low
+
+
+class CallTimeout(Exception):
+    """The deadline passed while the EVM ran. Not a ``VMError``, which py-evm would record as
+    the failure of the innermost frame: this one unwinds every frame and the whole call."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(f"execution aborted (timeout = {go_duration(timeout)})")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When execution must stop, and the timeout it was set from, which geth's error names."""
+
+    timeout: float
+    at: float
+    clock: Callable[[], float] = time.monotonic
+
+    @classmethod
+    def after(cls, timeout: float, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        return cls(timeout, clock() + timeout, clock)
+
+
+def deadline_computation(deadline: Deadline) -> type[ComputationAPI]:
+    """Prague's computation, checking ``deadline`` whenever gas is charged: every opcode is
+    charged before it runs, so even a tight loop stops within one opcode of the deadline."""
+    clock, at = deadline.clock, deadline.at
+
+    class DeadlineComputation(PragueComputation):
+        def consume_gas(self, amount: int, reason: str) -> None:
+            if clock() > at:
+                raise CallTimeout(deadline.timeout)
+            self._gas_meter.consume_gas(amount, reason)  # py-evm's body, one call fewer
+
+    return DeadlineComputation
+
+
+def go_duration(seconds: float) -> str:
+    """Go's ``time.Duration.String()`` (``5s``, ``500ms``, ``1m30s``), as geth prints timeouts."""
+    nanos = round(seconds * 1e9)
+    if nanos == 0:
+        return "0s"
+    for unit, suffix in ((1_000, "ns"), (1_000_000, "µs"), (1_000_000_000, "ms")):
+        if nanos < unit:
+            return _decimal(nanos, unit // 1000) + suffix
+    minutes, rest = divmod(nanos, 60 * 10**9)
+    hours, minutes = divmod(minutes, 60)
+    text = _decimal(rest, 10**9) + "s"
+    if hours:
+        return f"{hours}h{minutes}m{text}"
+    return f"{minutes}m{text}" if minutes else text
+
+
+def _decimal(value: int, unit: int) -> str:
+    """``value / unit`` written without trailing zeros, as Go writes a duration's fraction."""
+    whole, fraction = divmod(value, unit)
+    digits = str(fraction).rjust(len(str(unit)) - 1, "0").rstrip("0")
+    return f"{whole}.{digits}" if digits else str(whole)
 
 
 @dataclass(frozen=True)
@@ -140,11 +206,15 @@ def apply_overrides(state: StateAPI, overrides: Mapping[Address, AccountOverride
 
 
 class CallRunner:
-    """Runs one call object at different gas limits on the same post-state."""
+    """Runs one call object at different gas limits on the same post-state, all before one
+    deadline."""
 
-    def __init__(self, vm: VirtualMachineAPI, args: CallArgs, chain_id: int) -> None:
+    def __init__(
+        self, vm: VirtualMachineAPI, args: CallArgs, chain_id: int, deadline: Deadline
+    ) -> None:
         self._vm = cast(QbftPragueVM, vm)
         self._state = vm.state
+        self._state.computation_class = deadline_computation(deadline)
         self._args = args
         self._chain_id = chain_id
         self.sender = args.sender if args.sender is not None else ZERO_ADDRESS
@@ -168,23 +238,45 @@ class CallRunner:
 
     def run(self, gas: int) -> CallOutcome:
         """Execute with ``gas`` and roll the state back; :class:`CallRejected` if it cannot
-        start."""
-        transaction = self._transaction(gas)
-        self._check(transaction, gas)
+        start, :class:`CallTimeout` if the deadline passes.
+
+        py-evm refuses some messages with a ``ValidationError``, or a ``VMError`` raised
+        before any frame runs, where geth has no check of its own: those are refusals too.
+        """
+        self._check_message()
         snapshot = self._state.snapshot()
         try:
+            transaction = self._transaction(gas)
+            self._check(transaction, gas)
             computation = self._state.apply_transaction(transaction)
             return self._outcome(transaction, computation, gas)
+        except (ValidationError, VMError) as refused:
+            raise CallRejected(str(refused)) from None
         finally:
             self._state.revert(snapshot)
 
-    def _check(self, transaction: SignedTransactionAPI, gas: int) -> None:
+    def _check_message(self) -> None:
+        """geth's checks that no gas limit can cure, in its order, with its texts."""
         address = to_checksum_address(self.sender)
+        nonce = self._state.get_nonce(self.sender)
+        if nonce >= NONCE_MAX:
+            raise CallRejected(f"nonce has max value: address {address}, nonce: {nonce}")
         if (self.fee_cap or self.tip) and self.tip > self.fee_cap:
             raise CallRejected(
                 "max priority fee per gas higher than max fee per gas: address"
                 f" {address}, maxPriorityFeePerGas: {self.tip}, maxFeePerGas: {self.fee_cap}"
             )
+        if self._kind() == SET_CODE_TX:
+            if self.to == CREATE_CONTRACT_ADDRESS:
+                raise CallRejected(
+                    f"EIP-7702 transaction cannot be used to create contract (sender {address})"
+                )
+            if not self._args.authorization_list:
+                raise CallRejected(f"EIP-7702 transaction with empty auth list (sender {address})")
+
+    def _check(self, transaction: SignedTransactionAPI, gas: int) -> None:
+        """geth's checks of the gas limit and what it costs, then of the init code size."""
+        address = to_checksum_address(self.sender)
         have = self._state.get_balance(self.sender)
         want = gas * self.fee_cap + self.value
         if have < want:
@@ -202,6 +294,10 @@ class CallRunner:
             raise CallRejected(
                 f"insufficient gas for floor data gas cost: have {gas}, want {floor}",
                 gas_too_low=True,
+            )
+        if self.to == CREATE_CONTRACT_ADDRESS and len(self.data) > MAX_INITCODE_SIZE:
+            raise CallRejected(
+                f"max initcode size exceeded: code size {len(self.data)} limit {MAX_INITCODE_SIZE}"
             )
 
     def _outcome(
@@ -280,11 +376,14 @@ def data_floor_gas(data: bytes) -> int:
 
 
 def call(runner: CallRunner, gas: int) -> bytes:
-    """eth_call: the return data, or geth's error for a revert, a failure or a refusal."""
+    """eth_call: the return data, or geth's error for a revert, a failure, a refusal or a
+    timeout."""
     try:
         outcome = runner.run(gas)
     except CallRejected as rejected:
         raise server_error(f"err: {rejected} (supplied gas {gas})") from None
+    except CallTimeout as timeout:
+        raise server_error(str(timeout)) from None
     if outcome.error is None:
         return outcome.output
     if outcome.reverted:
@@ -294,12 +393,17 @@ def call(runner: CallRunner, gas: int) -> bytes:
 
 def estimate_gas(runner: CallRunner, block_gas_limit: int, requested: int | None, cap: int) -> int:
     """eth_estimateGas: the lowest gas (within 1.5%) at which the call succeeds."""
+    try:
+        return _search_gas(runner, block_gas_limit, requested, cap)
+    except CallTimeout as timeout:
+        raise server_error(str(timeout)) from None
+
+
+def _search_gas(runner: CallRunner, block_gas_limit: int, requested: int | None, cap: int) -> int:
     highest = requested if requested is not None and requested >= GAS_TX else block_gas_limit
     highest = min(_affordable_gas(runner, highest), cap)
-    if runner.is_plain_transfer():
-        transfer = _attempt(runner, GAS_TX)
-        if transfer is not None and transfer.success:
-            return GAS_TX
+    if runner.is_plain_transfer() and _transfer_succeeds(runner):
+        return GAS_TX
     outcome = _attempt(runner, highest)
     if outcome is None or not outcome.success:
         raise _estimate_failure(outcome, highest)
@@ -323,14 +427,23 @@ def estimate_gas(runner: CallRunner, block_gas_limit: int, requested: int | None
     return highest
 
 
+def _transfer_succeeds(runner: CallRunner) -> bool:
+    """geth's shortcut for a plain transfer; a refusal is not the answer yet, since geth
+    reports the refusal of the run at the highest allowance."""
+    try:
+        return runner.run(GAS_TX).success
+    except CallRejected:
+        return False
+
+
 def _attempt(runner: CallRunner, gas: int) -> CallOutcome | None:
-    """One run; None when the gas was too low to start, an error for any other refusal."""
+    """One run; None when the gas was too low to start, geth's error for any other refusal."""
     try:
         return runner.run(gas)
     except CallRejected as rejected:
         if rejected.gas_too_low:
             return None
-        raise server_error(str(rejected)) from None
+        raise server_error(f"failed with {gas} gas: {rejected}") from None
 
 
 def _affordable_gas(runner: CallRunner, highest: int) -> int:

@@ -20,3 +20,9 @@ class RpcLimits:
     gas_cap: int = 50_000_000
     """Most gas one eth_call or eth_estimateGas may use (geth's ``RPCGasCap``); the block gas
     limit applies too."""
+    call_timeout_seconds: float = 5.0
+    """Longest one eth_call, or all the runs of one eth_estimateGas, may execute (geth's
+    ``--rpc.evmtimeout``): in py-evm, a loop at the gas cap alone runs for about 13 s."""
+    max_logs: int = 10_000
+    """Most logs one eth_getLogs answers; past that it is refused (-32005) with the text that
+    Infura uses and clients already recognise as "narrow the range"."""

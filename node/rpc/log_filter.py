@@ -3,6 +3,10 @@
 The log index (``node.storage.log_index``) narrows a range to the blocks that may hold a
 match; every candidate block's receipts are then matched exactly, so the answer never depends
 on the index being precise. Logs come in chain order with their block-wide ``logIndex``.
+
+geth answers any number of logs; here an answer is bounded by :attr:`RpcLimits.max_logs`, and
+the scan stops at the first match past it, with Infura's error, which clients already take as
+"narrow the range".
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from eth.abc import LogAPI
 
 from node.chain.header import QbftBlockHeader
 from node.chain.ledger import Ledger
-from node.rpc.errors import invalid_params, server_error
+from node.rpc.errors import invalid_params, limit_exceeded, server_error
 from node.rpc.format import log_json, tx_location
+from node.rpc.limits import RpcLimits
 from node.rpc.params import BlockNumber, BlockTag, LogFilter
 from node.rpc.selectors import header_by_hash
 from node.storage.log_index import candidate_blocks
@@ -24,24 +29,38 @@ MAX_CRITERIA_PER_POSITION: Final = 1000
 """Most addresses, or alternatives for one topic, in a filter (geth's ``LogQueryLimit``)."""
 
 
-def find_logs(ledger: Ledger, criteria: LogFilter, max_block_range: int) -> list[dict[str, Any]]:
+class _Matches:
+    """The logs found so far; the one past ``limit`` ends the scan with the error."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.logs: list[dict[str, Any]] = []
+
+    def add(self, log: dict[str, Any]) -> None:
+        if len(self.logs) == self.limit:
+            raise limit_exceeded(f"query returned more than {self.limit} results")
+        self.logs.append(log)
+
+
+def find_logs(ledger: Ledger, criteria: LogFilter, limits: RpcLimits) -> list[dict[str, Any]]:
     if len(criteria.addresses) > MAX_CRITERIA_PER_POSITION or any(
         len(position or ()) > MAX_CRITERIA_PER_POSITION for position in criteria.topics
     ):
         raise server_error("exceed max addresses or topics per search position")
+    matches = _Matches(limits.max_logs)
     if criteria.block_hash is not None:
         header = header_by_hash(ledger, criteria.block_hash)
         if header is None:
             raise server_error("unknown block")
-        return block_logs(ledger, header, criteria)
-    first, last = _block_range(ledger, criteria, max_block_range)
+        _block_logs(ledger, header, criteria, matches)
+        return matches.logs
+    first, last = _block_range(ledger, criteria, limits.max_log_block_range)
     blocks = candidate_blocks(ledger.db, first, last, criteria.addresses, criteria.topics)
-    logs: list[dict[str, Any]] = []
     for number in blocks:
         header = ledger.header_by_number(number)
         if header is not None:
-            logs.extend(block_logs(ledger, header, criteria))
-    return logs
+            _block_logs(ledger, header, criteria, matches)
+    return matches.logs
 
 
 def _block_range(ledger: Ledger, criteria: LogFilter, max_block_range: int) -> tuple[int, int]:
@@ -69,20 +88,18 @@ def _resolve(number: BlockNumber | None, head: int) -> int:
     return number
 
 
-def block_logs(
-    ledger: Ledger, header: QbftBlockHeader, criteria: LogFilter
-) -> list[dict[str, Any]]:
-    """The logs of one block that match, each with its block-wide index."""
+def _block_logs(
+    ledger: Ledger, header: QbftBlockHeader, criteria: LogFilter, matches: _Matches
+) -> None:
+    """Add the logs of one block that match, each with its block-wide index."""
     transactions = ledger.block(header).transactions
-    matches: list[dict[str, Any]] = []
     log_index = 0
     for index, (tx, receipt) in enumerate(zip(transactions, ledger.receipts(header), strict=True)):
         location = tx_location(header, index)
         for log in receipt.logs:
             if log_matches(log, criteria.addresses, criteria.topics):
-                matches.append(log_json(log, tx, location, log_index))
+                matches.add(log_json(log, tx, location, log_index))
             log_index += 1
-    return matches
 
 
 def log_matches(

@@ -2,18 +2,25 @@
 
 Decoding only checks structure; the signature and every other rule are checked by the pool
 in geth's order, so that a transaction breaking several rules gets geth's error.
+
+pyrlp decodes bytes with rusty-rlp when that is installed, and each backend words its errors
+its own way ("RlpIsTooShort", "RLP string too short"); clients see the texts below instead,
+whichever backend runs.
 """
 
 from eth.abc import SignedTransactionAPI, TransactionBuilderAPI
 from eth.exceptions import UnrecognizedTransactionType
 from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 from eth_utils.exceptions import ValidationError
-from rlp.exceptions import RLPException
+from rlp.exceptions import DeserializationError, ObjectDeserializationError, RLPException
 
 from .errors import BLOBS_DISABLED, InvalidEncoding, TxTypeNotSupported
 
 _TYPED_MAX = 0x7F  # EIP-2718: a first byte up to 0x7f is a type; 0xc0 and up a legacy list
 _RLP_LIST = 0xC0
+_MALFORMED_RLP = "malformed RLP"
+_MALFORMED_FIELDS = "malformed transaction fields"
+_WRONG_FIELD_COUNT = "wrong number of transaction fields"
 
 
 def decode_raw_transaction(
@@ -40,13 +47,27 @@ def decode_raw_transaction(
         tx = builder.decode(raw)
     except UnrecognizedTransactionType as exc:
         raise TxTypeNotSupported() from exc
-    except (RLPException, ValidationError) as exc:
-        raise InvalidEncoding(str(exc)) from exc
+    except DeserializationError as exc:
+        raise InvalidEncoding(_fields_error(exc)) from exc
+    except RLPException as exc:  # the bytes are not RLP (pyrlp's DecodingError)
+        raise InvalidEncoding(_MALFORMED_RLP) from exc
     except TypeError as exc:  # pyrlp's integer sedes handed a list
-        raise InvalidEncoding("malformed transaction fields") from exc
+        raise InvalidEncoding(_MALFORMED_FIELDS) from exc
+    except ValidationError as exc:  # py-evm's own rules, in its words
+        raise InvalidEncoding(str(exc)) from exc
     if tx.encode() != raw:
         raise InvalidEncoding("non-canonical encoding")
     return tx
+
+
+def _fields_error(error: DeserializationError) -> str:
+    """Valid RLP that is not a transaction: name the field that failed, when pyrlp knows it."""
+    if isinstance(error, ObjectDeserializationError):
+        if error.field is not None:
+            return f"malformed field: {error.field}"
+        if isinstance(error.serial, list | tuple):
+            return _WRONG_FIELD_COUNT
+    return _MALFORMED_FIELDS
 
 
 def _item_end(data: bytes, offset: int) -> int:

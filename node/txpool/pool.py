@@ -9,6 +9,11 @@ Capacity: when an executable transaction arrives at a full pool, the newest queu
 transactions are evicted to make room; a queued arrival, or one that no eviction can make room
 for, is refused with "txpool is full". With free gas, price cannot rank transactions as geth's
 pool does, so executable beats queued and older beats newer.
+
+A new head costs reads of the senders it concerns, not of the whole pool: the nonces of the
+senders it included or whose transaction failed to build (all senders every
+`PoolRules.full_refresh_interval` heads), and the balances of senders holding a transaction
+that costs something.
 """
 
 import heapq
@@ -34,7 +39,7 @@ from .errors import (
 )
 from .rules import TX_SLOT_SIZE, PoolRules
 from .sender import is_protected
-from .validation import transaction_cost, validate_transaction
+from .validation import least_gas, transaction_cost, validate_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +54,15 @@ class AccountReader(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PooledTransaction:
-    """A validated transaction with what the pool derived from it once (sender, hash, cost)."""
+    """A validated transaction with what the pool derived from it once (sender, hash, cost,
+    the least gas it uses)."""
 
     tx: SignedTransactionAPI
     hash: Hash32
     sender: Address
     nonce: int
     gas: int
+    least_gas: int
     raw: bytes
     arrival: int
     cost: int
@@ -72,10 +79,12 @@ def _slots(raw: bytes) -> int:
 
 @dataclass
 class _Account:
-    """One sender's transactions by nonce, and its nonce at the head the pool last saw."""
+    """One sender's transactions by nonce, its nonce at the head the pool last read, and how
+    many of its transactions cost something (only those need its balance at each head)."""
 
     nonce: int
     txs: dict[int, PooledTransaction] = field(default_factory=dict)
+    paying: int = 0
 
     def executable(self) -> list[PooledTransaction]:
         run = []
@@ -110,6 +119,8 @@ class TxPool:
         self._accounts: dict[Address, _Account] = {}
         self._slots = 0
         self._arrivals = itertools.count()
+        self._heads = 0
+        self._unsettled: set[Address] = set()  # nonces to reread at the next head
 
     def __len__(self) -> int:
         return len(self._by_hash)
@@ -165,6 +176,7 @@ class TxPool:
             sender=sender,
             nonce=tx.nonce,
             gas=tx.gas,
+            least_gas=least_gas(tx),
             raw=raw,
             arrival=next(self._arrivals),
             cost=cost,
@@ -173,13 +185,17 @@ class TxPool:
         return tx_hash
 
     def pending(self, gas_limit: int, max_count: int | None = None) -> list[PooledTransaction]:
-        """Executable transactions for a block of `gas_limit`, in inclusion order.
+        """Candidates for a block of `gas_limit`, in inclusion order.
 
         Senders take turns, one transaction per turn, and within a turn the transaction that
         arrived first goes first: fees are zero, so ordering by price (as geth's miner does)
-        would mean nothing, while turns keep one busy sender from filling every block. A
-        sender whose next transaction does not fit the remaining gas drops out (its later
-        nonces cannot go without it); the others continue.
+        would mean nothing, while turns keep one busy sender from filling every block.
+
+        Block space is budgeted by the least gas each transaction uses, not by its declared
+        limit, which costs nothing to inflate with free gas: the block builder admits each
+        candidate against the gas actually left, as geth's miner does. A sender whose next
+        transaction cannot fit drops out (its later nonces cannot go without it); the others
+        continue.
         """
         runs = {a: run for a, account in self._accounts.items() if (run := account.executable())}
         turns = [(0, run[0].arrival, addr, 0) for addr, run in runs.items()]
@@ -190,10 +206,10 @@ class TxPool:
             turn, _, addr, index = heapq.heappop(turns)
             run = runs[addr]
             entry = run[index]
-            if entry.gas > gas_left:
+            if entry.gas > gas_limit or entry.least_gas > gas_left:
                 continue
             selected.append(entry)
-            gas_left -= entry.gas
+            gas_left -= entry.least_gas
             if index + 1 < len(run):
                 heapq.heappush(turns, (turn + 1, run[index + 1].arrival, addr, index + 1))
         return selected
@@ -201,24 +217,41 @@ class TxPool:
     def on_new_head(self, included: Iterable[Hash32], reader: AccountReader) -> None:
         """Forget included and outdated transactions; gaps closed by the block promote the
         queued ones behind them, and a balance that no longer covers a transaction drops it
-        (its later nonces become queued), as geth's reset does."""
+        (its later nonces become queued), as geth's reset does.
+
+        Runs on the event loop, so it reads only what may have changed (module docstring):
+        a sender whose nonce moved otherwise is caught up by the periodic full refresh, or
+        sooner when the builder drops its outdated transaction.
+        """
+        self._heads += 1
+        moved, self._unsettled = self._unsettled, set()
         for tx_hash in included:
             entry = self._by_hash.get(tx_hash)
             if entry is not None:
+                moved.add(entry.sender)
                 self._remove(entry)
-        for address, account in list(self._accounts.items()):
+        if self._heads % self.rules.full_refresh_interval == 0:
+            moved = set(self._accounts)
+        for address in moved & self._accounts.keys():
             self._refresh(address, reader.nonce(address))
+        paying = [
+            (address, account) for address, account in self._accounts.items() if account.paying
+        ]
+        for address, account in paying:
             balance = reader.balance(address)
             for entry in [e for e in account.txs.values() if e.cost > balance]:
                 self._remove(entry)
 
     def drop(self, tx_hash: Hash32, reason: str) -> None:
         """Discard a transaction the block builder could not execute; the sender's later
-        nonces are no longer executable and count as queued until the gap is filled."""
+        nonces are no longer executable and count as queued until the gap is filled. Its
+        nonce is reread at the next head: a nonce that moved behind the pool's back is a
+        common reason for the failure."""
         entry = self._by_hash.get(tx_hash)
         if entry is None:
             return
         self._remove(entry)
+        self._unsettled.add(entry.sender)
         logger.debug(
             "transaction dropped", extra={"fields": {"hash": entry.hash.hex(), "reason": reason}}
         )
@@ -293,12 +326,16 @@ class TxPool:
     def _insert(self, entry: PooledTransaction, account: _Account) -> None:
         self._accounts[entry.sender] = account
         account.txs[entry.nonce] = entry
+        if entry.cost:
+            account.paying += 1
         self._by_hash[entry.hash] = entry
         self._slots += entry.slots
 
     def _remove(self, entry: PooledTransaction) -> None:
         account = self._accounts[entry.sender]
         del account.txs[entry.nonce]
+        if entry.cost:
+            account.paying -= 1
         del self._by_hash[entry.hash]
         self._slots -= entry.slots
         if not account.txs:

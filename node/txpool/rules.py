@@ -25,6 +25,10 @@ class PoolRules:
     - `max_tx_bytes`: geth's txMaxSize, 128 KiB of encoded transaction.
     - `price_bump_percent`: geth's `--txpool.pricebump`; with zero fees a replacement must
       still raise both fee cap and tip, so 0 -> 0 is "replacement transaction underpriced".
+    - `full_refresh_interval`: a new head rereads the nonces of the senders it included (and
+      of those whose transaction the builder dropped); every this many heads it rereads them
+      all, since a nonce also moves without a transaction of the sender's own: an EIP-7702
+      authorization, or a CREATE run by code delegated to the account.
     """
 
     chain_id: int
@@ -37,3 +41,4 @@ class PoolRules:
     max_per_sender: int = 1024
     max_tx_bytes: int = 4 * TX_SLOT_SIZE
     price_bump_percent: int = 10
+    full_refresh_interval: int = 64

@@ -70,6 +70,13 @@ def floor_data_gas(tx: SignedTransactionAPI) -> int:
     return PragueTransactionExecutor.calc_data_floor_gas(tx, gas_used=0, gas_refund=0)
 
 
+def least_gas(tx: SignedTransactionAPI) -> int:
+    """The gas a transaction uses whatever it runs: its intrinsic gas or, when higher, the
+    EIP-7623 floor (refunds may return a fifth of the former, nothing of the latter). Unlike
+    its declared gas limit, a zero-fee sender cannot inflate it."""
+    return max(intrinsic_gas(tx), floor_data_gas(tx))
+
+
 def transaction_cost(tx: SignedTransactionAPI) -> int:
     """geth's tx.Cost(): the most the sender can be charged, priced at the fee cap."""
     cost = tx.gas * tx.max_fee_per_gas + tx.value

@@ -1,7 +1,8 @@
 """eth_call and eth_estimateGas, executed on a worker thread (see :mod:`node.rpc.execution`).
 
 Both take an optional block (default "latest") and optional state overrides; block overrides
-are not supported.
+are not supported. Each request gets :attr:`RpcLimits.call_timeout_seconds` from the moment its
+worker starts, for one call or for all the runs of an estimate.
 """
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ from __future__ import annotations
 from node.chain.header import QbftBlockHeader
 from node.rpc import params
 from node.rpc.errors import server_error
-from node.rpc.execution import CallRunner, apply_overrides, call, call_conflicts, estimate_gas
+from node.rpc.execution import (
+    CallRunner,
+    Deadline,
+    apply_overrides,
+    call,
+    call_conflicts,
+    estimate_gas,
+)
 from node.rpc.format import hex_data, quantity
 from node.rpc.params import BlockSelector, BlockTag, CallArgs, StateOverrides
 from node.rpc.registry import RpcContext, optional, required, rpc_method
@@ -19,6 +27,7 @@ from node.rpc.selectors import state_header
 def _runner(
     ctx: RpcContext, args: CallArgs, selector: BlockSelector, overrides: StateOverrides | None
 ) -> tuple[CallRunner, QbftBlockHeader]:
+    deadline = Deadline.after(ctx.limits.call_timeout_seconds)
     ledger = ctx.backend.ledger
     header = state_header(ledger, selector)
     vm = ledger.vm_at(header)
@@ -26,7 +35,7 @@ def _runner(
     conflict = call_conflicts(args, ctx.backend.chain_id)
     if conflict is not None:
         raise server_error(conflict)
-    return CallRunner(vm, args, ctx.backend.chain_id), header
+    return CallRunner(vm, args, ctx.backend.chain_id, deadline), header
 
 
 def _gas_cap(ctx: RpcContext, header: QbftBlockHeader) -> int:

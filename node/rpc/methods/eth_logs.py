@@ -14,5 +14,4 @@ from node.rpc.registry import RpcContext, required, rpc_method
 @rpc_method("eth_getLogs", required(params.log_filter))
 async def get_logs(ctx: RpcContext, criteria: LogFilter) -> list[dict[str, Any]]:
     ledger = ctx.backend.ledger
-    limit = ctx.limits.max_log_block_range
-    return await ctx.backend.run_query(lambda: find_logs(ledger, criteria, limit))
+    return await ctx.backend.run_query(lambda: find_logs(ledger, criteria, ctx.limits))

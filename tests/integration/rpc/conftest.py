@@ -1,10 +1,10 @@
 """A real one-validator QBFT chain in LevelDB, served by ``create_rpc_app`` on a loopback port.
 
 The backend here is the smallest real one: ``eth_sendRawTransaction`` decodes the transaction
-and keeps it in a list, ``run_query`` runs on a worker thread, and tests seal blocks from that
-list themselves with the validator's key. Nothing is mocked: py-evm executes, LevelDB stores,
-HTTP travels over a socket. Test modules cannot import this file (importlib mode), so the
-helpers they need come from the ``kit`` fixture.
+as the node does and keeps it in a list, ``run_query`` runs on a worker thread, and tests seal
+blocks from that list themselves with the validator's key. Nothing is mocked: py-evm executes,
+LevelDB stores, HTTP travels over a socket. Test modules cannot import this file (importlib
+mode), so the helpers they need come from the ``kit`` fixture.
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ import requests
 import rlp
 from aiohttp import web
 from eth.abc import SignedTransactionAPI
-from eth.exceptions import PyEVMError
 from eth.vm.forks.prague.transactions import PragueTransactionBuilder
 from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_typing import Hash32
 from eth_utils import keccak, to_canonical_address, to_checksum_address
-from rlp.exceptions import RLPException
 
 from node.artifacts import ContractArtifact, load_artifact
 from node.chain.extra_data import QbftExtraData, encode_extra_data
@@ -42,7 +40,8 @@ from node.rpc.backend import NodeBackend
 from node.rpc.limits import RpcLimits
 from node.rpc.server import create_rpc_app
 from node.storage.leveldb import LevelDB
-from node.txpool.errors import InvalidEncoding, NonceTooLow
+from node.txpool.encoding import decode_raw_transaction
+from node.txpool.errors import NonceTooLow
 
 T = TypeVar("T")
 
@@ -141,10 +140,7 @@ class ChainBackend(NodeBackend):
         return Kit.CLIENT_VERSION
 
     async def submit_raw_transaction(self, raw: bytes) -> Hash32:
-        try:
-            tx = PragueTransactionBuilder.decode(raw)
-        except (RLPException, PyEVMError, ValueError) as error:
-            raise InvalidEncoding(str(error)) from None
+        tx = decode_raw_transaction(raw, PragueTransactionBuilder)
         state_nonce = self._ledger.state_at(self._ledger.head()).get_nonce(tx.sender)
         if tx.nonce < state_nonce:
             raise NonceTooLow(f"next nonce {state_nonce}, tx nonce {tx.nonce}")

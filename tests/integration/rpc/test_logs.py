@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from eth_utils import keccak
 
+from node.rpc.errors import RpcError
 from node.rpc.limits import RpcLimits
+from node.rpc.log_filter import find_logs
+from node.rpc.params import log_filter
 
 RECORDED_TOPIC = "0x" + keccak(text="Recorded(address,bytes32,uint256)").hex()
 
@@ -136,6 +140,56 @@ def test_a_range_as_wide_as_the_limit_is_served(recorded, serve) -> None:
     logs = client.result("eth_getLogs", {"fromBlock": "0x2", "toBlock": "0x4"})
 
     assert len(logs) == 4
+
+
+def test_more_logs_than_the_limit_are_refused_as_too_many_results(recorded, serve) -> None:
+    client = serve(recorded.node.backend, RpcLimits(max_logs=3))
+
+    error = client.error("eth_getLogs", {"fromBlock": "0x0", "toBlock": "0x4"})
+
+    assert error == {"code": -32005, "message": "query returned more than 3 results"}
+
+
+def test_as_many_logs_as_the_limit_are_served(recorded, serve) -> None:
+    client = serve(recorded.node.backend, RpcLimits(max_logs=4))
+
+    logs = client.result("eth_getLogs", {"fromBlock": "0x0", "toBlock": "0x4"})
+
+    assert len(logs) == 4
+
+
+def test_more_logs_in_one_block_by_hash_than_the_limit_are_refused(recorded, kit, serve) -> None:
+    client = serve(recorded.node.backend, RpcLimits(max_logs=2))
+    block_hash = kit.hex(recorded.node.ledger.header_by_number(2).hash)
+
+    error = client.error("eth_getLogs", {"blockHash": block_hash})
+
+    assert error == {"code": -32005, "message": "query returned more than 2 results"}
+
+
+class ReceiptReads:
+    """The ledger, noting which blocks' receipts are read."""
+
+    def __init__(self, ledger) -> None:
+        self._ledger = ledger
+        self.numbers: list[int] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self._ledger, name)
+
+    def receipts(self, header):
+        self.numbers.append(header.block_number)
+        return self._ledger.receipts(header)
+
+
+def test_a_scan_stops_at_the_block_where_the_limit_is_passed(recorded) -> None:
+    ledger = ReceiptReads(recorded.node.ledger)
+    criteria = log_filter({"fromBlock": "0x0", "toBlock": "0x4"})
+
+    with pytest.raises(RpcError):
+        find_logs(ledger, criteria, RpcLimits(max_logs=2))
+
+    assert ledger.numbers == [0, 1, 2]
 
 
 def test_more_than_four_topic_positions_are_refused(recorded) -> None:

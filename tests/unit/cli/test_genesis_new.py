@@ -9,7 +9,7 @@ import pytest
 
 from genesis.dev_keys import dev_validator_key
 from node.chain.extra_data import decode_extra_data
-from node.chain.genesis import load_genesis
+from node.chain.genesis import genesis_state_root, load_genesis, qbft_genesis_header
 from node.chain.seals import address_of
 from node.cli import main
 from node.datadir import DataDir, DataDirError, init_datadir
@@ -44,10 +44,22 @@ def test_genesis_new_draws_fresh_keys_unless_dev_only_keys_are_asked_for(tmp_pat
     assert c.strip() == dev_validator_key(1).hex()
 
 
-def test_genesis_extra_data_has_a_zero_vanity_round_zero_and_no_seals(tmp_path: Path) -> None:
+def test_genesis_extra_data_has_round_zero_no_vote_and_no_seals(tmp_path: Path) -> None:
     main(["genesis", "new", "--validators", "2", "--out", str(tmp_path)])
     extra = decode_extra_data(load_genesis(tmp_path / "genesis.json").extra_data)
-    assert (extra.vanity, extra.vote, extra.round, extra.seals) == (b"\x00" * 32, None, 0, ())
+    assert (extra.vote, extra.round, extra.seals) == (None, 0, ())
+
+
+def test_two_networks_with_the_same_dev_keys_have_different_genesis_hashes(
+    tmp_path: Path,
+) -> None:
+    for name in ("a", "b"):
+        args = ["genesis", "new", "--validators", "1", "--dev-only-keys", "--out"]
+        main([*args, str(tmp_path / name)])
+    genesis = [load_genesis(tmp_path / name / "genesis.json") for name in ("a", "b")]
+    assert genesis[0].validators == genesis[1].validators
+    headers = [qbft_genesis_header(g, genesis_state_root(g.alloc)) for g in genesis]
+    assert headers[0].hash != headers[1].hash
 
 
 def test_init_copies_the_genesis_and_keeps_the_given_key(tmp_path: Path) -> None:

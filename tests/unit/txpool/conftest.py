@@ -20,15 +20,20 @@ RECIPIENT = "0x" + "22" * 20
 
 @dataclass
 class MemoryReader:
-    """Account state at the head; accounts not set have nonce 0 and balance 0."""
+    """Account state at the head; accounts not set have nonce 0 and balance 0. Every read is
+    noted, since reads are what a new head costs the node."""
 
     nonces: dict[bytes, int] = field(default_factory=dict)
     balances: dict[bytes, int] = field(default_factory=dict)
+    nonce_reads: list[bytes] = field(default_factory=list)
+    balance_reads: list[bytes] = field(default_factory=list)
 
     def nonce(self, address: Address) -> int:
+        self.nonce_reads.append(address)
         return self.nonces.get(address, 0)
 
     def balance(self, address: Address) -> int:
+        self.balance_reads.append(address)
         return self.balances.get(address, 0)
 
 

@@ -65,21 +65,34 @@ def test_trailing_bytes_after_a_legacy_transaction_are_an_invalid_encoding(alice
     )
 
 
-def test_truncated_transaction_is_an_invalid_encoding(alice):
+def test_truncated_typed_transaction_is_malformed_rlp(alice):
     with pytest.raises(InvalidEncoding) as error:
         decode(alice.raw()[:-1])
 
-    assert str(error.value).startswith("invalid transaction encoding: ")
+    assert str(error.value) == "invalid transaction encoding: malformed RLP"
 
 
-def test_rlp_list_with_missing_fields_is_an_invalid_encoding():
+def test_truncated_legacy_transaction_is_malformed_rlp(alice):
+    with pytest.raises(InvalidEncoding) as error:
+        decode(alice.raw(gasPrice=0)[:-1])
+
+    assert str(error.value) == "invalid transaction encoding: malformed RLP"
+
+
+def test_rlp_list_with_missing_fields_has_the_wrong_number_of_fields():
     with pytest.raises(InvalidEncoding) as error:
         decode(b"\x02\xc0")
 
-    assert str(error.value) == (
-        "invalid transaction encoding: Deserialization failed because of underlying list "
-        '("Deserializing list length (0) does not match sedes (12)")'
-    )
+    assert str(error.value) == "invalid transaction encoding: wrong number of transaction fields"
+
+
+def test_legacy_list_with_an_extra_field_has_the_wrong_number_of_fields(alice):
+    fields = rlp.decode(alice.raw(gasPrice=0))
+
+    with pytest.raises(InvalidEncoding) as error:
+        decode(rlp.encode([*fields, b"\x01"]))
+
+    assert str(error.value) == "invalid transaction encoding: wrong number of transaction fields"
 
 
 def test_rlp_string_in_place_of_a_legacy_list_is_an_invalid_encoding():
@@ -91,14 +104,14 @@ def test_rlp_string_in_place_of_a_legacy_list_is_an_invalid_encoding():
     )
 
 
-def test_integer_with_a_leading_zero_byte_is_an_invalid_encoding(alice):
+def test_integer_with_a_leading_zero_byte_is_a_malformed_field(alice):
     fields = rlp.decode(alice.raw(gasPrice=0))
     fields[2] = b"\x00" + fields[2]  # gas 21000 as 00 52 08
 
     with pytest.raises(InvalidEncoding) as error:
         decode(rlp.encode(fields))
 
-    assert str(error.value).startswith("invalid transaction encoding: ")
+    assert str(error.value) == "invalid transaction encoding: malformed field: gas"
 
 
 def test_list_in_place_of_an_integer_field_is_an_invalid_encoding(alice):
@@ -109,6 +122,16 @@ def test_list_in_place_of_an_integer_field_is_an_invalid_encoding(alice):
         decode(rlp.encode(fields))
 
     assert str(error.value) == "invalid transaction encoding: malformed transaction fields"
+
+
+def test_address_of_the_wrong_length_is_a_malformed_field(alice):
+    fields = rlp.decode(alice.raw(gasPrice=0))
+    fields[3] = b"\x22" * 19
+
+    with pytest.raises(InvalidEncoding) as error:
+        decode(rlp.encode(fields))
+
+    assert str(error.value) == "invalid transaction encoding: malformed field: to"
 
 
 def test_unknown_type_byte_is_not_supported(alice):

@@ -6,6 +6,7 @@ from node.txpool import PoolRules, TxPool
 from node.txpool.errors import ReplaceUnderpriced, TxPoolOverflow
 
 CHAIN_ID = 1337
+BLOCK_GAS_LIMIT = 30_000_000
 
 
 def with_rules(**changes) -> TxPool:
@@ -64,10 +65,11 @@ def test_queued_transaction_is_promoted_when_the_gap_is_filled(pool, reader, ali
 
 
 def test_queued_transaction_is_promoted_when_a_block_moves_the_account_nonce(pool, reader, alice):
-    pool.add(alice.tx(1), reader)
-    reader.nonces[alice.address] = 1
+    included = pool.add(alice.tx(0), reader)
+    pool.add(alice.tx(2), reader)
+    reader.nonces[alice.address] = 2  # the block also held a nonce 1 the pool never saw
 
-    pool.on_new_head([], reader)
+    pool.on_new_head([included], reader)
 
     assert pool.stats() == (1, 0)
 
@@ -83,15 +85,67 @@ def test_new_head_removes_included_transactions(pool, reader, alice, bob):
     assert kept in pool
 
 
-def test_new_head_removes_transactions_below_the_account_nonce(pool, reader, alice):
+def test_new_head_removes_an_included_senders_transactions_below_its_nonce(pool, reader, alice):
     replaced_elsewhere = pool.add(alice.tx(0), reader)
-    next_one = pool.add(alice.tx(1), reader)
+    included = pool.add(alice.tx(1), reader)
+    next_one = pool.add(alice.tx(2), reader)
+    reader.nonces[alice.address] = 2
+
+    pool.on_new_head([included], reader)
+
+    assert replaced_elsewhere not in pool
+    assert next_one in pool
+    assert pool.stats() == (1, 0)
+
+
+def test_new_head_reads_the_nonces_of_included_senders_only(pool, reader, alice, bob):
+    included = pool.add(alice.tx(0), reader)
+    pool.add(alice.tx(1), reader)
+    pool.add(bob.tx(0), reader)
     reader.nonces[alice.address] = 1
+    reader.nonce_reads.clear()
+
+    pool.on_new_head([included], reader)
+
+    assert reader.nonce_reads == [alice.address]
+
+
+def test_new_head_reads_balances_only_of_senders_whose_transactions_cost_something(
+    pool, reader, alice, bob
+):
+    reader.balances[alice.address] = 10
+    pool.add(alice.tx(0, value=1), reader)
+    pool.add(bob.tx(0), reader)
+    reader.balance_reads.clear()
+
+    pool.on_new_head([], reader)
+
+    assert reader.balance_reads == [alice.address]
+
+
+def test_a_nonce_moved_outside_the_pool_is_read_at_the_64th_head(pool, reader, alice):
+    replaced_elsewhere = pool.add(alice.tx(0), reader)
+    reader.nonces[alice.address] = 1
+    for _ in range(63):
+        pool.on_new_head([], reader)
+    assert replaced_elsewhere in pool
 
     pool.on_new_head([], reader)
 
     assert replaced_elsewhere not in pool
-    assert next_one in pool
+
+
+def test_a_sender_whose_transaction_the_builder_dropped_is_reread_at_the_next_head(
+    pool, reader, alice
+):
+    outdated = pool.add(alice.tx(0), reader)
+    pool.add(alice.tx(1), reader)
+    reader.nonces[alice.address] = 1  # a nonce 0 the pool never saw was mined
+    pool.drop(outdated, "nonce too low")
+    assert pool.stats() == (0, 1)
+
+    pool.on_new_head([], reader)
+
     assert pool.stats() == (1, 0)
 
 
@@ -186,16 +240,47 @@ def test_within_a_turn_the_earlier_arrival_goes_first(pool, reader, alice, bob):
 
 def test_pending_skips_a_sender_whose_next_transaction_does_not_fit(pool, reader, alice, bob):
     pool.add(alice.tx(0), reader)
-    pool.add(alice.tx(1, gas=50_000), reader)
+    pool.add(alice.tx(1, gas=70_000, data=b"\x01" * 1000), reader)  # uses at least 61000
     pool.add(alice.tx(2), reader)
     pool.add(bob.tx(0), reader)
     pool.add(bob.tx(1), reader)
 
-    assert nonces(pool.pending(63_000)) == [
+    assert nonces(pool.pending(84_000)) == [
         (alice.address, 0),
         (bob.address, 0),
         (bob.address, 1),
     ]
+
+
+def test_pending_counts_the_least_gas_of_each_transaction_not_its_declared_gas(
+    pool, reader, alice, bob
+):
+    pool.add(bob.tx(0), reader)
+    pool.add(alice.tx(0, gas=BLOCK_GAS_LIMIT), reader)
+    for nonce in range(1, 65):
+        pool.add(bob.tx(nonce), reader)
+
+    assert nonces(pool.pending(BLOCK_GAS_LIMIT)) == [
+        (bob.address, 0),
+        (alice.address, 0),
+        *((bob.address, nonce) for nonce in range(1, 65)),
+    ]
+
+
+def test_pending_skips_a_transaction_declaring_more_gas_than_the_block_has(
+    pool, reader, alice, bob
+):
+    pool.add(alice.tx(0, gas=50_000), reader)
+    pool.add(alice.tx(1), reader)
+    pool.add(bob.tx(0), reader)
+
+    assert nonces(pool.pending(40_000)) == [(bob.address, 0)]
+
+
+def test_least_gas_of_a_pooled_transaction_is_its_eip_7623_floor_when_higher(pool, reader, alice):
+    tx_hash = pool.add(alice.tx(0, gas=70_000, data=b"\x01" * 1000), reader)
+
+    assert pool.get(tx_hash).least_gas == 21_000 + 10 * 4 * 1000
 
 
 def test_pending_stops_at_max_count(pool, reader, alice, bob):
