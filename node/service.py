@@ -126,7 +126,14 @@ class Node:
         host, port = self._runner.addresses[0][:2]
         self.rpc_url = f"http://{host}:{port}"
         genesis = self._ledger.genesis
-        if self.is_validator and genesis.qbft is not None:
+        validators = self._ledger.validators_after(self._head)
+        if self.is_validator and len(validators) > 1:
+            logger.warning(
+                "not producing: this node holds one of several validator keys, and collecting"
+                " the other validators' commit seals needs the QBFT network",
+                extra={"fields": {"validators": len(validators)}},
+            )
+        elif self.is_validator and genesis.qbft is not None:
             self._producer = BlockProducer(
                 ledger=self._ledger,
                 pool=self.pool,
