@@ -2,9 +2,10 @@
 
 The node executes blocks on a worker thread so its event loop keeps answering; this prints the
 latency percentiles of a steady stream of eth_blockNumber calls when idle and while blocks of
-``--block-txs`` Recorder.record() calls are being built, and, as the peer figure, how long each
-of those builds took: the stall a node that builds on its event loop (as a naive asyncio design
-would) imposes on every request that arrives meanwhile. Target: p99 under 50 ms while building.
+``--block-txs`` Recorder.record() calls are submitted (as one JSON-RPC batch) and built, and,
+as the peer figure, how long each of those builds took: the stall a node that builds on its
+event loop (as a naive asyncio design would) imposes on every request that arrives meanwhile.
+Target: p99 under 50 ms while building.
 
 Usage: ``.venv/bin/python benchmarks/rpc_latency.py [--blocks 4] [--block-txs 500]``
 """
@@ -87,11 +88,11 @@ def main() -> None:
                  "params": ["0x" + raw.hex()]}
                 for i, raw in enumerate(chunk)
             ]  # fmt: skip
-            requests.post(url, json=body, timeout=60).raise_for_status()
             stop = threading.Event()
             samples: list[float] = []
             poller = threading.Thread(target=poll, args=(url, stop, samples))
             poller.start()
+            requests.post(url, json=body, timeout=60).raise_for_status()
             last = "0x" + keccak(chunk[-1]).hex()
             receipt = wait_receipt(url, last)
             stop.set()
