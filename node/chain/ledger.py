@@ -1,9 +1,8 @@
-"""The chain in one data directory: genesis, building, sealing, importing, reading.
+"""Writing the chain of a data directory: genesis, building, sealing, importing.
 
-Writers (building, importing) work on a :class:`PendingBlockWrites` buffer and reach LevelDB
-in one batch per block; readers use a chain database over LevelDB itself and so only ever see
-whole blocks. Writers must be serialised by the caller (the node runs them on one worker
-thread); readers may run on any thread at the same time.
+Writers work on a :class:`PendingBlockWrites` buffer and reach LevelDB in one batch per block.
+They must be serialised by the caller (the node runs them on one worker thread); reads, from
+:class:`ChainReader`, may run on any thread at the same time.
 """
 
 from __future__ import annotations
@@ -17,20 +16,15 @@ from eth.abc import (
     BlockHeaderAPI,
     ReceiptAPI,
     SignedTransactionAPI,
-    StateAPI,
-    TransactionBuilderAPI,
-    VirtualMachineAPI,
 )
-from eth.chains.base import Chain
-from eth.exceptions import CanonicalHeadNotFound, HeaderNotFound, TransactionNotFound
+from eth.exceptions import HeaderNotFound
 from eth_typing import Address, BlockNumber, Hash32
-from eth_utils import ValidationError
-from rlp.exceptions import RLPException
 
+from node.chain.chain_reader import ChainReader
 from node.chain.chaindb import QbftChainDB
 from node.chain.extra_data import QbftExtraData, encode_extra_data
 from node.chain.genesis import Genesis, genesis_state_root, qbft_genesis_header
-from node.chain.header import QbftBlock, QbftBlockHeader
+from node.chain.header import QbftBlock
 from node.chain.header_rules import (
     HeaderRuleViolation,
     check_commit_seals,
@@ -44,15 +38,12 @@ from node.chain.vm import QbftPragueVM, next_vanity
 from node.storage.block_writes import PendingBlockWrites
 from node.storage.leveldb import LevelDB
 from node.storage.log_index import index_block_logs
-from node.storage.recent_cache import RecentCache
 from node.storage.schema import (
     CHAIN_ID_KEY,
     GENESIS_HASH_KEY,
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
 )
-
-RECENT_BLOCKS_CACHED = 32
 
 
 class GenesisMismatchError(RuntimeError):
@@ -76,33 +67,12 @@ class BuiltBlock:
     writes: PendingBlockWrites
 
 
-def make_chain_class(genesis: Genesis) -> type[Chain]:
-    assert genesis.qbft is not None
-    vm_class = QbftPragueVM.configure(
-        __name__="QbftPragueVM",
-        block_period_seconds=genesis.qbft.block_period_seconds,
-    )
-    return Chain.configure(
-        __name__="DataCirculationChain",
-        vm_configuration=((BlockNumber(0), vm_class),),
-        chain_id=genesis.chain_id,
-        chaindb_class=QbftChainDB,
-    )
+class Ledger(ChainReader):
+    """The chain's writer: it creates the genesis, builds, seals and imports blocks, and reads
+    like a :class:`ChainReader`."""
 
-
-class Ledger:
     def __init__(self, db: LevelDB, genesis: Genesis) -> None:
-        if genesis.qbft is None:
-            raise ValueError("a ledger needs a QBFT genesis")
-        self.db = db
-        self.genesis = genesis
-        self.chain_id = genesis.chain_id
-        self.chain_class = make_chain_class(genesis)
-        self.chaindb = QbftChainDB(db)
-        self._recent_blocks: RecentCache[QbftBlock] = RecentCache(RECENT_BLOCKS_CACHED)
-        self._recent_receipts: RecentCache[tuple[ReceiptAPI, ...]] = RecentCache(
-            RECENT_BLOCKS_CACHED
-        )
+        super().__init__(db, genesis)
         self._ensure_genesis()
         self.genesis_hash = Hash32(self.chaindb.get_canonical_block_hash(BlockNumber(0)))
 
@@ -133,76 +103,6 @@ class Ledger:
         writes[CHAIN_ID_KEY] = str(self.chain_id).encode()
         writes[GENESIS_HASH_KEY] = header.hash
         writes.flush()
-
-    # -- reading ------------------------------------------------------------------------------
-
-    @property
-    def transaction_builder(self) -> type[TransactionBuilderAPI]:
-        return QbftBlock.transaction_builder
-
-    def head(self) -> QbftBlockHeader:
-        return cast(QbftBlockHeader, self.chaindb.get_canonical_head())
-
-    def header_by_number(self, number: int) -> QbftBlockHeader | None:
-        try:
-            header = self.chaindb.get_canonical_block_header_by_number(BlockNumber(number))
-        except (HeaderNotFound, CanonicalHeadNotFound):
-            return None
-        return cast(QbftBlockHeader, header)
-
-    def header_by_hash(self, block_hash: bytes) -> QbftBlockHeader | None:
-        try:
-            header = self.chaindb.get_block_header_by_hash(Hash32(block_hash))
-        except (HeaderNotFound, ValidationError, RLPException):
-            return None
-        canonical = self.header_by_number(header.block_number)
-        if canonical is None or canonical.hash != header.hash:
-            return None
-        return cast(QbftBlockHeader, header)
-
-    def block(self, header: BlockHeaderAPI) -> QbftBlock:
-        """The block of a header. Decoding a block walks its transaction trie, and clients ask
-        for the same recent blocks again and again (every receipt poll needs its block), so
-        recent blocks are kept decoded; a block never changes under its hash."""
-        cached = self._recent_blocks.get(header.hash)
-        if cached is None:
-            cached = cast(QbftBlock, QbftBlock.from_header(header, self.chaindb))
-            self._recent_blocks.put(header.hash, cached)
-        return cached
-
-    def receipts(self, header: BlockHeaderAPI) -> tuple[ReceiptAPI, ...]:
-        cached = self._recent_receipts.get(header.hash)
-        if cached is None:
-            cached = tuple(self.chaindb.get_receipts(header, QbftBlock.receipt_builder))
-            self._recent_receipts.put(header.hash, cached)
-        return cached
-
-    def transaction_location(self, tx_hash: bytes) -> tuple[int, int] | None:
-        """``(block number, index)`` of a transaction on the canonical chain."""
-        try:
-            number, index = self.chaindb.get_transaction_index(Hash32(tx_hash))
-        except (TransactionNotFound, ValidationError):
-            return None
-        return number, index
-
-    def vm_at(self, header: BlockHeaderAPI) -> VirtualMachineAPI:
-        """A VM whose state is the state after ``header``, for reads and calls.
-
-        It runs on top of a throwaway write buffer so nothing a call does can reach the disk.
-        """
-        chain = self.chain_class(PendingBlockWrites(self.db))
-        return chain.get_vm(header)
-
-    def state_at(self, header: BlockHeaderAPI) -> StateAPI:
-        return self.vm_at(header).state
-
-    def validators_after(self, parent: BlockHeaderAPI) -> tuple[bytes, ...]:
-        """The validators of the block after ``parent``.
-
-        Until the exchange registry governs the set, it is the set named in genesis, which
-        every header repeats in ascending order (Besu's rule; a genesis may list them in any).
-        """
-        return tuple(sorted(set(decoded_extra(parent).validators)))
 
     # -- building -----------------------------------------------------------------------------
 

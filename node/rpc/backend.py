@@ -14,14 +14,14 @@ from typing import Protocol, TypeVar
 from eth.abc import SignedTransactionAPI
 from eth_typing import Hash32
 
-from node.chain.ledger import Ledger
+from node.chain.chain_reader import ChainReader
 
 T = TypeVar("T")
 
 
 class NodeBackend(Protocol):
     @property
-    def ledger(self) -> Ledger: ...
+    def ledger(self) -> ChainReader: ...
 
     @property
     def chain_id(self) -> int: ...

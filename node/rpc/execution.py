@@ -6,7 +6,7 @@ sender defaults to the zero address and its nonce is never checked; gas defaults
 (the smaller of :attr:`RpcLimits.gas_cap` and the block gas limit) and is clamped to it; with
 no fee fields the price is zero, so an account without balance can call; with fees, the
 sender must afford ``gas * feeCap + value`` as in a real transaction. Everything runs on a
-throwaway state (``Ledger.vm_at``) and is reverted after each run.
+throwaway state (``ChainReader.vm_at``) and is reverted after each run.
 
 Gas estimation is geth's: try 21000 for a plain transfer, run once at the highest allowance,
 then binary-search between the gas actually used and that allowance, stopping within 1.5%

@@ -16,8 +16,8 @@ from typing import Any, Final
 
 from eth.abc import LogAPI
 
+from node.chain.chain_reader import ChainReader
 from node.chain.header import QbftBlockHeader
-from node.chain.ledger import Ledger
 from node.rpc.errors import invalid_params, limit_exceeded, server_error
 from node.rpc.format import log_json, tx_location
 from node.rpc.limits import RpcLimits
@@ -42,7 +42,7 @@ class _Matches:
         self.logs.append(log)
 
 
-def find_logs(ledger: Ledger, criteria: LogFilter, limits: RpcLimits) -> list[dict[str, Any]]:
+def find_logs(ledger: ChainReader, criteria: LogFilter, limits: RpcLimits) -> list[dict[str, Any]]:
     if len(criteria.addresses) > MAX_CRITERIA_PER_POSITION or any(
         len(position or ()) > MAX_CRITERIA_PER_POSITION for position in criteria.topics
     ):
@@ -63,7 +63,7 @@ def find_logs(ledger: Ledger, criteria: LogFilter, limits: RpcLimits) -> list[di
     return matches.logs
 
 
-def _block_range(ledger: Ledger, criteria: LogFilter, max_block_range: int) -> tuple[int, int]:
+def _block_range(ledger: ChainReader, criteria: LogFilter, max_block_range: int) -> tuple[int, int]:
     begin, end = criteria.from_block, criteria.to_block
     if isinstance(begin, int) and isinstance(end, int) and begin > end:
         raise invalid_params("invalid block range params")
@@ -89,7 +89,7 @@ def _resolve(number: BlockNumber | None, head: int) -> int:
 
 
 def _block_logs(
-    ledger: Ledger, header: QbftBlockHeader, criteria: LogFilter, matches: _Matches
+    ledger: ChainReader, header: QbftBlockHeader, criteria: LogFilter, matches: _Matches
 ) -> None:
     """Add the logs of one block that match, each with its block-wide index."""
     transactions = ledger.block(header).transactions

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from node.chain.chain_reader import ChainReader
 from node.chain.header import QbftBlockHeader
-from node.chain.ledger import Ledger
 from node.rpc import params
 from node.rpc.format import block_json, block_receipts_json, quantity
 from node.rpc.params import BlockNumber, BlockSelector
@@ -17,7 +17,9 @@ from node.rpc.registry import RpcContext, required, rpc_method
 from node.rpc.selectors import header_by_hash, header_by_number, header_by_selector
 
 
-def _block(ledger: Ledger, header: QbftBlockHeader | None, full: bool) -> dict[str, Any] | None:
+def _block(
+    ledger: ChainReader, header: QbftBlockHeader | None, full: bool
+) -> dict[str, Any] | None:
     if header is None:
         return None
     total_difficulty = ledger.chaindb.get_score(header.hash)
@@ -44,7 +46,7 @@ async def get_block_by_hash(
     )
 
 
-def _transaction_count(ledger: Ledger, header: QbftBlockHeader | None) -> str | None:
+def _transaction_count(ledger: ChainReader, header: QbftBlockHeader | None) -> str | None:
     return None if header is None else quantity(len(ledger.block(header).transactions))
 
 
@@ -64,7 +66,7 @@ async def get_block_transaction_count_by_hash(ctx: RpcContext, block_hash: bytes
     )
 
 
-def _block_receipts(ledger: Ledger, selector: BlockSelector) -> list[dict[str, Any]] | None:
+def _block_receipts(ledger: ChainReader, selector: BlockSelector) -> list[dict[str, Any]] | None:
     header = header_by_selector(ledger, selector)
     if header is None:
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from node.chain.ledger import Ledger
+from node.chain.chain_reader import ChainReader
 from node.rpc import params
 from node.rpc.errors import server_error
 from node.rpc.fee_history import (
@@ -40,7 +40,7 @@ async def blob_base_fee_of_head(ctx: RpcContext) -> str:
     return quantity(blob_base_fee(ctx.backend.ledger.head().excess_blob_gas))
 
 
-def _newest(ledger: Ledger, newest: BlockNumber) -> int:
+def _newest(ledger: ChainReader, newest: BlockNumber) -> int:
     head = ledger.head().block_number
     if newest is BlockTag.EARLIEST:
         return 0
@@ -52,7 +52,7 @@ def _newest(ledger: Ledger, newest: BlockNumber) -> int:
 
 
 def _fee_history(
-    ledger: Ledger, count: int, newest: BlockNumber, percentiles: tuple[float, ...]
+    ledger: ChainReader, count: int, newest: BlockNumber, percentiles: tuple[float, ...]
 ) -> dict[str, Any]:
     last = _newest(ledger, newest)
     count = min(count, MAX_BLOCK_COUNT, last + 1)

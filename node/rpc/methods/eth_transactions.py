@@ -11,8 +11,8 @@ from typing import Any
 
 from eth_typing import Hash32
 
+from node.chain.chain_reader import ChainReader
 from node.chain.header import QbftBlockHeader
-from node.chain.ledger import Ledger
 from node.rpc import params
 from node.rpc.errors import server_error
 from node.rpc.format import hex_data, receipt_json, transaction_json, tx_location
@@ -22,7 +22,7 @@ from node.rpc.selectors import header_by_hash, header_by_number
 from node.txpool.errors import TxPoolError
 
 
-def _included(ledger: Ledger, tx_hash: bytes) -> tuple[QbftBlockHeader, int] | None:
+def _included(ledger: ChainReader, tx_hash: bytes) -> tuple[QbftBlockHeader, int] | None:
     location = ledger.transaction_location(tx_hash)
     if location is None:
         return None
@@ -31,7 +31,7 @@ def _included(ledger: Ledger, tx_hash: bytes) -> tuple[QbftBlockHeader, int] | N
     return None if header is None else (header, index)
 
 
-def _included_transaction(ledger: Ledger, tx_hash: bytes) -> dict[str, Any] | None:
+def _included_transaction(ledger: ChainReader, tx_hash: bytes) -> dict[str, Any] | None:
     found = _included(ledger, tx_hash)
     if found is None:
         return None
@@ -50,7 +50,7 @@ async def get_transaction_by_hash(ctx: RpcContext, tx_hash: Hash32) -> dict[str,
 
 
 def _transaction_at(
-    ledger: Ledger, header: QbftBlockHeader | None, index: int
+    ledger: ChainReader, header: QbftBlockHeader | None, index: int
 ) -> dict[str, Any] | None:
     if header is None:
         return None
@@ -82,7 +82,7 @@ async def get_transaction_by_block_hash_and_index(
     )
 
 
-def _receipt(ledger: Ledger, tx_hash: bytes) -> dict[str, Any] | None:
+def _receipt(ledger: ChainReader, tx_hash: bytes) -> dict[str, Any] | None:
     found = _included(ledger, tx_hash)
     if found is None:
         return None
