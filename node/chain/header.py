@@ -8,7 +8,7 @@ must use this class, or the block would be known under a different hash.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import rlp
 from eth.abc import BlockHeaderAPI
@@ -41,8 +41,20 @@ def _hash_with_extra_data(header: BlockHeaderAPI, extra_data: bytes) -> Hash32:
     return Hash32(keccak(rlp.encode(fields)))
 
 
+def _shallow_fields(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    fields = obj.as_dict()
+    fields.update(zip(obj._meta.field_names, args, strict=False))
+    fields.update(kwargs)
+    return fields
+
+
 class QbftBlockHeader(PragueBlockHeader):
     """A Prague header whose hash is Besu's on-chain QBFT block hash."""
+
+    def copy(self, *args: Any, **kwargs: Any) -> QbftBlockHeader:
+        """rlp's ``copy`` deep-copies every field it keeps; a header's fields are immutable
+        bytes and integers, and the builder copies the header twice per transaction."""
+        return type(self)(**_shallow_fields(self, args, kwargs))
 
     @property
     def hash(self) -> Hash32:
@@ -73,6 +85,11 @@ def commit_seal_digest(header: BlockHeaderAPI) -> Hash32:
 
 
 class QbftBlock(PragueBlock):
+    def copy(self, *args: Any, **kwargs: Any) -> QbftBlock:
+        """rlp's ``copy`` deep-copies every transaction each time py-evm swaps a block's header,
+        four times per block built; transactions are immutable, so they are shared instead."""
+        return type(self)(**_shallow_fields(self, args, kwargs))
+
     fields = [  # noqa: RUF012 (rlp.Serializable declares its layout as a class list)
         ("header", QbftBlockHeader),
         ("transactions", CountableList(PragueTransactionBuilder)),

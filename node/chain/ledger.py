@@ -204,7 +204,7 @@ class Ledger(ChainReader):
             raise HeaderRuleViolation("parent", "the block no longer extends the head")
         extra = decoded_extra(built.block.header).with_seals(tuple(seals))
         header = built.block.header.copy(extra_data=encode_extra_data(extra))
-        block = cast(QbftBlock, built.block.copy(header=header))
+        block = built.block.copy(header=header)
         validators = self.validators_after(self._parent_of(block.header, built.writes))
         check_commit_seals(block.header, validators)
         QbftChainDB(built.writes).persist_block(block)

@@ -117,3 +117,13 @@ def test_the_qbft_extra_property_decodes_the_extra_data(make_header: MakeHeader)
     assert make_header(EXTRA.with_round(4).with_seals(SEALS)).qbft_extra == EXTRA.with_round(
         4
     ).with_seals(SEALS)
+
+
+def test_copying_a_header_changes_only_the_given_fields(make_header: MakeHeader) -> None:
+    header = make_header(EXTRA)
+    copied = header.copy(gas_used=21_000)
+    assert copied.gas_used == 21_000
+    assert header.gas_used != 21_000
+    assert rlp.encode(copied) == rlp.encode(
+        rlp.sedes.Serializable.copy(header, gas_used=21_000)  # rlp's own deep copy
+    )
