@@ -1,0 +1,54 @@
+"""Which package may import which: the module boundaries of STYLE.md, checked on the source.
+
+Pure cores know no I/O framework and no interface; the storage layer knows nothing of the chain
+rules above it; JSON-RPC reaches the node only through its backend protocol; the client SDK
+never imports the node, so it can be installed and used without it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "client": ("node", "genesis"),
+    "node/chain": ("aiohttp", "asyncio", "node.rpc", "node.service", "node.producer", "node.cli"),
+    "node/storage": ("aiohttp", "asyncio", "node.chain", "node.rpc", "node.txpool"),
+    "node/txpool": ("aiohttp", "asyncio", "node.rpc", "node.service", "node.storage"),
+    "node/rpc": ("node.service", "node.producer", "node.cli"),
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for statement in ast.walk(tree):
+        if isinstance(statement, ast.Import):
+            found.update(alias.name for alias in statement.names)
+        elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            found.add(statement.module)
+    return found
+
+
+def violations(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for module in imported_modules(path):
+            if any(module == banned or module.startswith(banned + ".") for banned in forbidden):
+                found.append(f"{path.relative_to(ROOT)} imports {module}")
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_only_what_its_layer_may(package: str) -> None:
+    assert violations(package, FORBIDDEN[package]) == []
+
+
+def test_the_rule_catches_a_forbidden_import(tmp_path: Path) -> None:
+    module = tmp_path / "probe.py"
+    module.write_text("import asyncio\nfrom node.rpc.server import create_rpc_app\n")
+    assert imported_modules(module) == {"asyncio", "node.rpc.server"}
