@@ -30,6 +30,8 @@ from node.chain.seals import address_of
 from node.datadir import DataDir
 from node.head_state import HeadAccounts
 from node.producer import BlockProducer, ProductionSettings
+from node.rpc.backend import PooledBySender
+from node.rpc.filters import FilterRegistry
 from node.rpc.limits import RpcLimits
 from node.rpc.server import create_rpc_app
 from node.storage.leveldb import LevelDB
@@ -68,6 +70,7 @@ class Node:
         self._head = self._ledger.head()
         self._accounts = HeadAccounts(self._ledger, self._head)
         self.pool = TxPool(PoolRules(chain_id=genesis.chain_id, block_gas_limit=genesis.gas_limit))
+        self._filters = FilterRegistry()
         self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="chain")
         self._query_executor = ThreadPoolExecutor(2, thread_name_prefix="query")
         self._producer: BlockProducer | None = None
@@ -92,6 +95,7 @@ class Node:
     async def submit_raw_transaction(self, raw: bytes) -> Hash32:
         tx = decode_raw_transaction(raw, self._ledger.transaction_builder)
         tx_hash = self.pool.add(tx, self._accounts)
+        self._filters.on_pending(tx_hash)
         if self._producer is not None:
             self._producer.notify_transaction()
         return tx_hash
@@ -102,6 +106,20 @@ class Node:
     def pooled_transaction(self, tx_hash: bytes) -> SignedTransactionAPI | None:
         entry = self.pool.get(Hash32(tx_hash))
         return entry.tx if entry is not None else None
+
+    @property
+    def filters(self) -> FilterRegistry:
+        return self._filters
+
+    def pool_stats(self) -> tuple[int, int]:
+        return self.pool.stats()
+
+    def pool_content(self) -> tuple[PooledBySender, PooledBySender]:
+        pending, queued = self.pool.content()
+        return (
+            {sender: [entry.tx for entry in entries] for sender, entries in pending.items()},
+            {sender: [entry.tx for entry in entries] for sender, entries in queued.items()},
+        )
 
     async def run_query(self, function: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -164,6 +182,7 @@ class Node:
         self.pool.on_new_head((tx.hash for tx in block.transactions), self._accounts)
         for rejected in built.rejected:
             self.pool.drop(rejected.hash, rejected.reason)
+        self._filters.on_block(self._head.hash, self._head.block_number)
 
     async def stop(self) -> None:
         """Stop producing, let a block being written finish, then close the database."""

@@ -136,6 +136,20 @@ class TxPool:
         pending = sum(len(account.executable()) for account in self._accounts.values())
         return pending, len(self._by_hash) - pending
 
+    def content(
+        self,
+    ) -> tuple[dict[Address, list[PooledTransaction]], dict[Address, list[PooledTransaction]]]:
+        """(pending, queued) transactions by sender, each sender's in nonce order, as geth's
+        txpool_content; senders with none of a kind are left out."""
+        pending: dict[Address, list[PooledTransaction]] = {}
+        queued: dict[Address, list[PooledTransaction]] = {}
+        for address, account in self._accounts.items():
+            if executable := account.executable():
+                pending[address] = executable
+            if waiting := sorted(account.queued(), key=lambda entry: entry.nonce):
+                queued[address] = waiting
+        return pending, queued
+
     def pending_nonce(self, address: Address, reader: AccountReader) -> int:
         """The nonce after the sender's executable transactions (eth_getTransactionCount
         "pending")."""

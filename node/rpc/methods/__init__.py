@@ -13,10 +13,12 @@ from node.rpc.methods import (
     eth_chain,
     eth_execution,
     eth_fees,
+    eth_filters,
     eth_logs,
     eth_state,
     eth_transactions,
     net,
+    txpool,
     web3,
 )
 from node.rpc.registry import RpcMethod
@@ -31,6 +33,8 @@ _MODULES: tuple[ModuleType, ...] = (
     eth_execution,
     eth_fees,
     eth_logs,
+    eth_filters,
+    txpool,
 )
 
 
