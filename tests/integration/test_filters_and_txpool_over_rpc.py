@@ -70,16 +70,19 @@ def word(value: bytes) -> str:
 
 def test_a_block_filter_returns_each_new_block_hash_once(node: NodeProcess) -> None:
     url = node.rpc_url
-    installed_at = int(str(rpc(url, "eth_blockNumber")), 16)
+    before = int(str(rpc(url, "eth_blockNumber")), 16)
     filter_id = str(rpc(url, "eth_newBlockFilter"))
+    after = int(str(rpc(url, "eth_blockNumber")), 16)
 
     first = changes_until_some(url, filter_id)
-    wait_for(lambda: int(str(rpc(url, "eth_blockNumber")), 16) > installed_at + len(first))
+    wait_for(lambda: int(str(rpc(url, "eth_blockNumber")), 16) > after + len(first))
     second = changes_until_some(url, filter_id)
 
     assert re.fullmatch(r"0x[1-9a-f][0-9a-f]{0,31}", filter_id)
     numbers = [int(rpc(url, "eth_getBlockByHash", h, False)["number"], 16) for h in first + second]  # type: ignore[index]
-    assert numbers == list(range(installed_at + 1, installed_at + 1 + len(numbers)))
+    # A block committed while the filter was being installed may or may not be reported.
+    assert before <= numbers[0] <= after + 1
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def test_a_pending_transaction_filter_returns_a_submitted_hash_once(node: NodeProcess) -> None:
