@@ -94,7 +94,7 @@ class Node:
 
     async def submit_raw_transaction(self, raw: bytes) -> Hash32:
         tx = decode_raw_transaction(raw, self._ledger.transaction_builder)
-        tx_hash = self.pool.add(tx, self._accounts)
+        tx_hash = self.pool.add(tx, self._accounts, raw)
         self._filters.on_pending(tx_hash)
         if self._producer is not None:
             self._producer.notify_transaction()

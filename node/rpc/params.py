@@ -535,16 +535,20 @@ def log_filter(value: Any) -> LogFilter:
     )
 
 
-def _filter_address(text: str) -> Address:
+def _filter_word(text: str, length: int, what: str) -> bytes:
     try:
         decoded = _decode_text(text)
     except _HexError as error:
         raise ParamError(str(error)) from None
-    if len(decoded) != 20:
+    if len(decoded) != length:
         raise ParamError(
-            f"hex has invalid length {len(decoded)} after decoding; expected 20 for address"
+            f"hex has invalid length {len(decoded)} after decoding; expected {length} for {what}"
         )
-    return Address(decoded)
+    return decoded
+
+
+def _filter_address(text: str) -> Address:
+    return Address(_filter_word(text, 20, "address"))
 
 
 def _filter_addresses(value: Any) -> tuple[Address, ...]:
@@ -569,15 +573,7 @@ def _filter_addresses(value: Any) -> tuple[Address, ...]:
 
 
 def _filter_topic(text: str) -> bytes:
-    try:
-        decoded = _decode_text(text)
-    except _HexError as error:
-        raise ParamError(str(error)) from None
-    if len(decoded) != 32:
-        raise ParamError(
-            f"hex has invalid length {len(decoded)} after decoding; expected 32 for topic"
-        )
-    return decoded
+    return _filter_word(text, 32, "topic")
 
 
 def _filter_topics(value: list[Any]) -> tuple[tuple[bytes, ...] | None, ...]:

@@ -159,13 +159,18 @@ class TxPool:
             nonce += 1
         return nonce
 
-    def add(self, tx: SignedTransactionAPI, reader: AccountReader) -> Hash32:
+    def add(
+        self, tx: SignedTransactionAPI, reader: AccountReader, raw: bytes | None = None
+    ) -> Hash32:
         """Pool `tx` or raise the `TxPoolError` geth would give.
 
         Checks run in geth's order: replay protection (geth's RPC), already known, stateless
         rules, then state (nonce, balance, per-account quota), replacement price, capacity.
+        ``raw`` is the transaction's canonical encoding when the caller already holds it (the
+        decoder has checked it re-encodes to exactly these bytes), saving a second encoding.
         """
-        raw = tx.encode()
+        if raw is None:
+            raw = tx.encode()
         tx_hash = Hash32(keccak(raw))
         if not self.rules.allow_unprotected and not is_protected(tx):
             raise UnprotectedTransaction()
