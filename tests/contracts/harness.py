@@ -1,0 +1,165 @@
+"""An in-process EVM for contract tests: py-evm through eth-tester, driven with web3.
+
+Contract rules are tested here, one transaction per block, where a test can move time and read
+exact custom errors and event fields. The same contracts run on a real node in the integration
+scenario; this harness only makes their many rejection paths cheap to cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth.exceptions import Revert
+from eth_abi import decode
+from eth_tester import EthereumTester, PyEVMBackend
+from eth_tester.exceptions import TransactionFailed
+from eth_utils import keccak, to_checksum_address
+from web3 import EthereumTesterProvider, Web3
+from web3.contract import Contract
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from node.artifacts import ARTIFACTS_DIR, load_artifact
+
+GAS = 8_000_000
+
+
+def _error_signature(entry: dict[str, Any]) -> str:
+    return f"{entry['name']}({','.join(_abi_type(i) for i in entry['inputs'])})"
+
+
+def _abi_type(item: dict[str, Any]) -> str:
+    if item["type"].startswith("tuple"):
+        inner = ",".join(_abi_type(component) for component in item["components"])
+        return f"({inner}){item['type'][len('tuple') :]}"
+    return str(item["type"])
+
+
+def _known_errors() -> dict[bytes, tuple[str, list[str]]]:
+    """Every custom error of every committed artifact, by selector."""
+    errors: dict[bytes, tuple[str, list[str]]] = {
+        keccak(text="Error(string)")[:4]: ("Error", ["string"]),
+        keccak(text="Panic(uint256)")[:4]: ("Panic", ["uint256"]),
+    }
+    for path in sorted(ARTIFACTS_DIR.glob("*.json")):
+        for entry in load_artifact(path.stem).abi:
+            if entry["type"] == "error":
+                signature = _error_signature(entry)
+                errors[keccak(text=signature)[:4]] = (
+                    entry["name"],
+                    [_abi_type(i) for i in entry["inputs"]],
+                )
+    return errors
+
+
+@dataclass(frozen=True)
+class Reverted:
+    """A decoded revert: the custom error's name and its arguments, in order."""
+
+    name: str
+    args: tuple[Any, ...]
+
+
+def decode_revert(data: bytes) -> Reverted:
+    selector = data[:4]
+    known = _known_errors()
+    if selector not in known:
+        raise AssertionError(f"revert data matches no known error: 0x{data.hex()}")
+    name, types = known[selector]
+    return Reverted(name, tuple(decode(types, data[4:])))
+
+
+def _revert_data(failure: BaseException) -> bytes:
+    """The EVM's revert output, found on py-evm's ``Revert`` that eth-tester wraps."""
+    cause: BaseException | None = failure
+    while cause is not None:
+        if isinstance(cause, Revert) and cause.args and isinstance(cause.args[0], bytes):
+            return cause.args[0]
+        cause = cause.__cause__ or cause.__context__
+    raise AssertionError(f"reverted without revert data: {failure}")
+
+
+@dataclass
+class RevertExpectation:
+    reverted: Reverted | None = field(default=None)
+
+
+class ContractChain:
+    """A fresh chain with funded accounts; snapshots let a module share its deployments."""
+
+    def __init__(self) -> None:
+        self.tester = EthereumTester(PyEVMBackend())
+        self.w3 = Web3(EthereumTesterProvider(self.tester))
+        self.accounts: list[str] = list(self.w3.eth.accounts)
+
+    def account(self, index: int) -> str:
+        """The index-th funded account, creating more than eth-tester's ten as needed."""
+        while len(self.accounts) <= index:
+            key = keccak(text=f"contract-test-account-{len(self.accounts)}")
+            address = self.tester.add_account("0x" + key.hex())
+            self.tester.send_transaction(
+                {
+                    "from": self.accounts[0],
+                    "to": address,
+                    "value": 10**21,
+                    "gas": 21_000,
+                }
+            )
+            self.accounts.append(to_checksum_address(address))
+        return self.accounts[index]
+
+    def deploy(self, name: str, *args: Any, sender: str | None = None) -> Contract:
+        artifact = load_artifact(name)
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        tx = factory.constructor(*args).transact({"from": sender or self.accounts[0], "gas": GAS})
+        receipt = self.w3.eth.get_transaction_receipt(tx)
+        return self.at(name, receipt["contractAddress"])
+
+    def at(self, name: str, address: str) -> Contract:
+        """Contract `name`'s ABI at `address` (e.g. an implementation behind a proxy)."""
+        return self.w3.eth.contract(address=address, abi=load_artifact(name).abi)
+
+    def transact(self, call: Any, sender: str) -> TxReceipt:
+        """Send `call` (a bound contract function) from `sender`; the receipt must succeed."""
+        tx = call.transact({"from": sender, "gas": GAS})
+        receipt = self.w3.eth.get_transaction_receipt(tx)
+        assert receipt["status"] == 1
+        return receipt
+
+    @contextmanager
+    def reverts(self, name: str, *args: Any) -> Iterator[RevertExpectation]:
+        """Expect the block to revert with custom error `name(args)`, exactly."""
+        expectation = RevertExpectation()
+        try:
+            yield expectation
+        except TransactionFailed as failure:
+            expectation.reverted = decode_revert(_revert_data(failure))
+        else:
+            raise AssertionError(f"expected revert {name}{args}, but nothing reverted")
+        assert expectation.reverted == Reverted(name, tuple(args))
+
+    def events(self, receipt: TxReceipt, contract: Contract, name: str) -> list[dict[str, Any]]:
+        """The decoded arguments of every `name` event `contract` emitted in `receipt`."""
+        event = getattr(contract.events, name)()
+        return [
+            dict(log["args"])
+            for log in event.process_receipt(receipt, errors=DISCARD)
+            if log["address"] == contract.address
+        ]
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.w3.eth.get_block("latest")["timestamp"])
+
+    def advance(self, seconds: int) -> None:
+        """Move the chain's clock forward: the next block is at least `seconds` later."""
+        self.tester.time_travel(self.timestamp + seconds)
+
+    def snapshot(self) -> int:
+        return int(self.tester.take_snapshot())
+
+    def revert_to(self, snapshot: int) -> None:
+        self.tester.revert_to_snapshot(snapshot)
