@@ -7,12 +7,10 @@ scenario; this harness only makes their many rejection paths cheap to cover.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+import ast
+from dataclasses import dataclass
 from typing import Any
 
-from eth.exceptions import Revert
 from eth_abi import decode
 from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.exceptions import TransactionFailed
@@ -69,22 +67,32 @@ def decode_revert(data: bytes) -> Reverted:
     if selector not in known:
         raise AssertionError(f"revert data matches no known error: 0x{data.hex()}")
     name, types = known[selector]
-    return Reverted(name, tuple(decode(types, data[4:])))
+    values = decode(types, data[4:])
+    return Reverted(
+        name,
+        tuple(
+            to_checksum_address(value) if kind == "address" else value
+            for kind, value in zip(types, values, strict=True)
+        ),
+    )
 
 
 def _revert_data(failure: BaseException) -> bytes:
-    """The EVM's revert output, found on py-evm's ``Revert`` that eth-tester wraps."""
+    """The EVM's revert output. eth-tester carries it as bytes on py-evm's ``Revert`` (sent
+    transactions) or only as the text ``repr(bytes)`` in its ``TransactionFailed`` (calls).
+    """
     cause: BaseException | None = failure
     while cause is not None:
-        if isinstance(cause, Revert) and cause.args and isinstance(cause.args[0], bytes):
+        if cause.args and isinstance(cause.args[0], bytes):
             return cause.args[0]
+        if cause.args and isinstance(cause.args[0], str):
+            text = cause.args[0].removeprefix("execution reverted: ")
+            if text.startswith(("b'", 'b"')):
+                value = ast.literal_eval(text)
+                if isinstance(value, bytes):
+                    return value
         cause = cause.__cause__ or cause.__context__
     raise AssertionError(f"reverted without revert data: {failure}")
-
-
-@dataclass
-class RevertExpectation:
-    reverted: Reverted | None = field(default=None)
 
 
 class ContractChain:
@@ -129,17 +137,21 @@ class ContractChain:
         assert receipt["status"] == 1
         return receipt
 
-    @contextmanager
-    def reverts(self, name: str, *args: Any) -> Iterator[RevertExpectation]:
-        """Expect the block to revert with custom error `name(args)`, exactly."""
-        expectation = RevertExpectation()
+    def expect_revert(self, call: Any, sender: str, name: str, *args: Any) -> TxReceipt:
+        """`call` (a bound function or a constructor) from `sender` reverts with custom error
+        `name(args)`, exactly, and the transaction mined anyway fails and changes nothing.
+        """
+        tx = call.build_transaction({"from": sender, "gas": GAS})
         try:
-            yield expectation
+            self.w3.eth.call(tx)
         except TransactionFailed as failure:
-            expectation.reverted = decode_revert(_revert_data(failure))
+            reverted = decode_revert(_revert_data(failure))
         else:
-            raise AssertionError(f"expected revert {name}{args}, but nothing reverted")
-        assert expectation.reverted == Reverted(name, tuple(args))
+            raise AssertionError(f"expected revert {name}{args}, but the call succeeded")
+        assert reverted == Reverted(name, tuple(args))
+        receipt = self.w3.eth.get_transaction_receipt(self.w3.eth.send_transaction(tx))
+        assert receipt["status"] == 0
+        return receipt
 
     def events(self, receipt: TxReceipt, contract: Contract, name: str) -> list[dict[str, Any]]:
         """The decoded arguments of every `name` event `contract` emitted in `receipt`."""

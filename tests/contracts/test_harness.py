@@ -14,20 +14,21 @@ def chain() -> ContractChain:
 
 def test_a_custom_error_is_decoded_with_its_arguments(chain: ContractChain) -> None:
     recorder = chain.deploy("Recorder")
-    with chain.reverts("Rejected", 7):
-        recorder.functions.reject(7).transact({"from": chain.accounts[0]})
+    receipt = chain.expect_revert(recorder.functions.reject(7), chain.accounts[0], "Rejected", 7)
+    assert receipt["status"] == 0
 
 
 def test_a_different_argument_fails_the_expectation(chain: ContractChain) -> None:
     recorder = chain.deploy("Recorder")
-    with pytest.raises(AssertionError), chain.reverts("Rejected", 8):
-        recorder.functions.reject(7).transact({"from": chain.accounts[0]})
+    with pytest.raises(AssertionError):
+        chain.expect_revert(recorder.functions.reject(7), chain.accounts[0], "Rejected", 8)
 
 
 def test_a_call_that_succeeds_fails_the_expectation(chain: ContractChain) -> None:
     recorder = chain.deploy("Recorder")
-    with pytest.raises(AssertionError, match="nothing reverted"), chain.reverts("Rejected", 1):
-        recorder.functions.record(b"\x01" * 32, 5).transact({"from": chain.accounts[0]})
+    call = recorder.functions.record(b"\x01" * 32, 5)
+    with pytest.raises(AssertionError, match="call succeeded"):
+        chain.expect_revert(call, chain.accounts[0], "Rejected", 1)
 
 
 def test_events_are_decoded_with_every_field(chain: ContractChain) -> None:
