@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 import rlp
 from eth_utils import keccak
+from rlp.codec import encode_raw
 
 from node.chain.extra_data import InvalidExtraData, decode_extra_data
 from node.chain.header import QbftBlock
@@ -224,7 +225,7 @@ def payload_items(payload: Payload) -> list[Any]:
 def signing_digest(payload: Payload) -> bytes:
     """What an author signs: keccak(RLP([code, payload]))."""
     code = _PAYLOAD_CODES[type(payload)]
-    return keccak(rlp.encode([_scalar(code), payload_items(payload)]))
+    return keccak(encode_raw([_scalar(code), payload_items(payload)]))
 
 
 def sign_payload(payload: P, signer: Signer) -> SignedPayload[P]:
@@ -258,7 +259,7 @@ def message_items(message: QbftMessage) -> list[Any]:
 
 def encode_message(message: QbftMessage) -> bytes:
     """The message data, as Besu puts it in a devp2p message of code ``message.code``."""
-    return rlp.encode(message_items(message))
+    return encode_raw(message_items(message))
 
 
 # -- decoding ---------------------------------------------------------------------------------
@@ -347,7 +348,7 @@ def _decode_signed(
     payload_rlp, signature = _list(item, "signed payload", 2)
     payload = decode_payload(payload_rlp)
     signature = _bytes(signature, "signature", SIGNATURE_LENGTH)
-    digest = keccak(rlp.encode([_scalar(code), payload_rlp]))
+    digest = keccak(encode_raw([_scalar(code), payload_rlp]))
     try:
         author = recover_signer(digest, signature)
     except InvalidSeal as error:
