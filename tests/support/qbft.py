@@ -27,6 +27,15 @@ from node.chain.header_rules import (
 )
 from node.chain.seals import address_of
 from node.chain.vm import QbftPragueVM, create_qbft_header_from_parent, next_vanity
+from node.consensus.config import QbftConfig
+from node.consensus.controller import QbftController
+from node.consensus.effects import Broadcast, Effect, ImportBlock, Rejected
+from node.consensus.events import (
+    BlockTimerExpired,
+    MessageReceived,
+    NewChainHead,
+    RoundTimerExpired,
+)
 from node.consensus.messages import (
     Commit,
     CommitPayload,
@@ -39,12 +48,14 @@ from node.consensus.messages import (
     RoundChange,
     RoundChangePayload,
     SignedPayload,
+    decode_message,
     encode_message,
     sign_payload,
 )
 from node.consensus.round_id import RoundId
 from node.consensus.sealing import seal_digest
 from node.consensus.signer import PrivateKeySigner
+from node.consensus.validation.reasons import Reason
 
 GENESIS_TIMESTAMP = 1_700_000_000
 GAS_LIMIT = 30_000_000
@@ -205,3 +216,77 @@ class Peer:
 
 def wire(message: QbftMessage) -> tuple[int, bytes]:
     return int(message.code), encode_message(message)
+
+
+class LocalValidator:
+    """One consensus core under test, with the other validators played by :class:`Peer`s.
+
+    Validators are ordered by address; after genesis (zero coinbase) round r of height 1 is
+    proposed by validator r. Time is whatever each call says.
+    """
+
+    def __init__(
+        self, local_index: int, size: int = 4, config: QbftConfig | None = None, member: bool = True
+    ) -> None:
+        keys = validator_keys(size + (0 if member else 1))
+        self.peers = [Peer(key) for key in keys]
+        local_key = keys[local_index]
+        self.local = Peer(local_key)
+        members = keys if member else [k for k in keys if k != local_key]
+        self.validators = [address_of(k) for k in sorted(members, key=address_of)]
+        self.genesis = genesis_header(self.validators)
+        self.chain = HeaderChain(self.genesis, self.validators)
+        self.config = config or QbftConfig(
+            block_period_seconds=1, request_timeout_seconds=1, max_round_timeout_seconds=4
+        )
+        self.controller = QbftController(
+            self.config,
+            self.local.signer,
+            HeaderOnlyBlockCreator(self.chain, self.local.address),
+            self.chain,
+            self.chain,
+        )
+        self.start_effects = self.controller.start(self.genesis, float(GENESIS_TIMESTAMP))
+
+    def at(self, offset: float) -> float:
+        return GENESIS_TIMESTAMP + offset
+
+    def block(self, proposer: int, round_number: int = 0, offset: int = 1) -> QbftBlock:
+        return build_block(
+            self.chain.head,
+            self.validators,
+            self.validators[proposer],
+            round_number,
+            self.chain.head.timestamp + offset,
+        )
+
+    def receive(self, message: QbftMessage, offset: float = 1.0) -> list[Effect]:
+        code, data = wire(message)
+        return self.controller.handle(MessageReceived(code, data, self.at(offset)))
+
+    def receive_all(self, messages: Sequence[QbftMessage], offset: float = 1.0) -> list[Effect]:
+        return [effect for message in messages for effect in self.receive(message, offset)]
+
+    def block_timer(self, offset: float = 1.0, height: int = 1) -> list[Effect]:
+        return self.controller.handle(BlockTimerExpired(RoundId(height, 0), self.at(offset)))
+
+    def round_timer(self, round_number: int, offset: float = 2.0, height: int = 1) -> list[Effect]:
+        event = RoundTimerExpired(RoundId(height, round_number), self.at(offset))
+        return self.controller.handle(event)
+
+    def import_and_announce(self, block: QbftBlock, offset: float = 1.5) -> list[Effect]:
+        assert self.chain.import_block(block) is None
+        return self.controller.handle(NewChainHead(block.header, self.at(offset)))
+
+
+def sent(effects: Sequence[Effect]) -> list[QbftMessage]:
+    """The messages a node broadcast, decoded."""
+    return [decode_message(e.code, e.data) for e in effects if isinstance(e, Broadcast)]
+
+
+def rejections(effects: Sequence[Effect]) -> list[Reason]:
+    return [e.reason for e in effects if isinstance(e, Rejected)]
+
+
+def imported(effects: Sequence[Effect]) -> list[QbftBlock]:
+    return [e.block for e in effects if isinstance(e, ImportBlock)]
