@@ -114,10 +114,16 @@ class HeightManager:
     # -- timers --------------------------------------------------------------------------------
 
     def handle_block_timer(self, round_id: RoundId) -> None:
-        if self.current_round is not None:
-            return  # a proposal or round change arrived first and started the round
-        current = self._start_round(0)
-        if round_id == current.round_id and self._is_local_proposer(0):
+        """Start round 0 and propose if this node is its proposer.
+
+        Round 0 may already have started (a proposal or a round change arrived first). Besu
+        then does nothing; here the round-0 proposer still proposes if round 0 has no
+        proposal yet, so a peer's early round change cannot silence it.
+        """
+        current = self.current_round or self._start_round(0)
+        if round_id != current.round_id or current.state.proposal is not None:
+            return
+        if self._is_local_proposer(0):
             current.propose(current.create_block(self._timestamp()))
 
     def handle_round_timer(self, round_id: RoundId) -> None:

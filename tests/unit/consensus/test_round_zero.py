@@ -61,6 +61,18 @@ def test_a_proposal_before_the_block_timer_starts_round_zero() -> None:
     assert node.block_timer() == []
 
 
+def test_a_round_change_before_the_block_timer_does_not_silence_the_proposer() -> None:
+    node = LocalValidator(0)
+    assert sent(node.receive(node.peers[1].round_change(RoundId(1, 1)), offset=0.5)) == []
+    assert [type(m) for m in sent(node.block_timer())] == [Proposal, Prepare]
+
+
+def test_a_repeated_block_timer_proposes_once() -> None:
+    node = LocalValidator(0)
+    node.block_timer()
+    assert node.block_timer() == []
+
+
 def test_a_quorum_of_prepares_sends_a_commit_sealed_for_this_round() -> None:
     node = LocalValidator(1)
     block = node.block(0)
