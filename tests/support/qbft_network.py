@@ -5,7 +5,10 @@ plays the node shell: it delivers broadcasts to every other live validator after
 latency, runs timers on a fake clock, imports sealed blocks (checking their commit seals) and
 announces each imported block to the other validators, as block propagation and sync would,
 so a validator that missed a round's commits still reaches the next height. Silent validators
-receive and send nothing. Events at the same instant run in the order they were scheduled.
+receive and send nothing. An equivocating validator runs an honest core, but the router
+sends every other validator a conflicting version of its proposals, prepares and commits (for
+a second block of the same round, properly signed). Events at the same instant run in the
+order they were scheduled.
 """
 
 from __future__ import annotations
@@ -35,11 +38,15 @@ from node.consensus.events import (
     NewChainHead,
     RoundTimerExpired,
 )
+from node.consensus.messages import Commit, Prepare, Proposal, decode_message, encode_message
+from node.consensus.round_id import RoundId
 from node.consensus.signer import PrivateKeySigner
 from tests.support.qbft import (
     GENESIS_TIMESTAMP,
     HeaderChain,
     HeaderOnlyBlockCreator,
+    Peer,
+    build_block,
     genesis_header,
     validator_keys,
 )
@@ -71,7 +78,11 @@ class _RoundTimer:
 
 class SimulatedNetwork:
     def __init__(
-        self, size: int, silent: Sequence[int] = (), config: QbftConfig | None = None
+        self,
+        size: int,
+        silent: Sequence[int] = (),
+        config: QbftConfig | None = None,
+        equivocating: Sequence[int] = (),
     ) -> None:
         self.config = config or QbftConfig(
             block_period_seconds=1, request_timeout_seconds=1, max_round_timeout_seconds=4
@@ -80,6 +91,8 @@ class SimulatedNetwork:
         self.addresses = [PrivateKeySigner(key).address for key in keys]
         genesis = genesis_header(self.addresses)
         self.silent = frozenset(silent)
+        self.equivocating = {i: Peer(keys[i]) for i in equivocating}
+        self._conflicting_blocks: dict[RoundId, QbftBlock] = {}
         self.now = float(GENESIS_TIMESTAMP)
         self._queue: list[tuple[float, int, int, object]] = []
         self._sequence = count()
@@ -124,10 +137,12 @@ class SimulatedNetwork:
     def _apply(self, node: SimulatedValidator, effects: list[Effect]) -> None:
         for effect in effects:
             if isinstance(effect, Broadcast):
-                for other in self.validators.values():
-                    if other is not node:
-                        message = MessageReceived(effect.code, effect.data, 0.0)
-                        self._schedule_message(other.index, message)
+                others = [o for o in self.validators.values() if o is not node]
+                for position, other in enumerate(others):
+                    data = effect.data
+                    if node.index in self.equivocating and position % 2:
+                        data = self._conflicting(node, effect)
+                    self._schedule_message(other.index, MessageReceived(effect.code, data, 0.0))
             elif isinstance(effect, StartBlockTimer):
                 at = max(effect.at, self.now)
                 self._schedule(at, node.index, BlockTimerExpired(effect.round_id, at))
@@ -142,6 +157,34 @@ class SimulatedNetwork:
                 node.rejections.append(effect)
             else:
                 assert isinstance(effect, Gossip)  # full mesh: every validator already has it
+
+    def _conflicting(self, node: SimulatedValidator, effect: Broadcast) -> bytes:
+        """The same message about another block of the same round (a later timestamp)."""
+        peer = self.equivocating[node.index]
+        message = decode_message(effect.code, effect.data)
+        if isinstance(message, Proposal):
+            block = message.block
+            parent = node.chain.headers[bytes(block.header.parent_hash)]
+            extra = decode_extra_data(block.header.extra_data)
+            other = build_block(
+                parent,
+                extra.validators,
+                bytes(block.header.coinbase),
+                extra.round,
+                block.header.timestamp + 1,
+            )
+            self._conflicting_blocks[message.round_id] = other
+            return encode_message(
+                peer.proposal(message.round_id, other, message.round_changes, message.prepares)
+            )
+        other = self._conflicting_blocks.get(message.round_id)
+        if other is None:
+            return effect.data
+        if isinstance(message, Prepare):
+            return encode_message(peer.prepare(message.round_id, bytes(other.hash)))
+        if isinstance(message, Commit):
+            return encode_message(peer.commit(message.round_id, other))
+        return effect.data
 
     def _schedule_message(self, index: int, message: MessageReceived) -> None:
         at = self.now + LATENCY_SECONDS

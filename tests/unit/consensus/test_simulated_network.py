@@ -8,6 +8,7 @@ from __future__ import annotations
 from node.chain.extra_data import decode_extra_data
 from node.consensus.proposer import select_proposer
 from node.consensus.round_id import RoundId
+from node.consensus.validation.reasons import Reason
 from tests.support.qbft_network import SimulatedNetwork
 
 
@@ -89,3 +90,15 @@ def test_twenty_four_validators_with_seven_silent_spread_out_keep_finalizing() -
     network.run_until(20.0)
     assert len(assert_one_chain(network)) >= 10
     assert set(network.committed_rounds(1)) == {0, 1}
+
+
+def test_an_equivocating_validator_cannot_make_honest_validators_diverge() -> None:
+    network = SimulatedNetwork(4, equivocating=[0])
+    network.run_until(20.0)
+    honest = [i for i in network.validators if i != 0]
+    chains = [network.finalized_hashes(i) for i in honest]
+    shortest = min(len(chain) for chain in chains)
+    assert shortest >= 10
+    assert all(chain[:shortest] == chains[0][:shortest] for chain in chains)
+    refused = [r.reason for i in honest for r in network.validators[i].rejections]
+    assert Reason.WRONG_DIGEST in refused
