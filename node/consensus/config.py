@@ -13,6 +13,7 @@ class QbftConfig:
     future_messages_max_distance: int = 10
     future_messages_limit: int = 1000
     future_messages_per_author: int = 100
+    future_rounds_max_distance: int = 10
     seen_messages_limit: int = 10_000
 
     def __post_init__(self) -> None:
@@ -22,7 +23,12 @@ class QbftConfig:
             raise ValueError("request timeout must be positive")
         if self.max_round_timeout_seconds < self.request_timeout_seconds:
             raise ValueError("the round timeout cap must be at least the request timeout")
-        if min(self.future_messages_max_distance, self.future_messages_per_author) < 0:
+        limits = (
+            self.future_messages_max_distance,
+            self.future_messages_per_author,
+            self.future_rounds_max_distance,
+        )
+        if min(limits) < 0:
             raise ValueError("future message limits must not be negative")
         if self.future_messages_limit < 0 or self.seen_messages_limit < 1:
             raise ValueError("message limits must be positive")

@@ -111,6 +111,13 @@ class HeightManager:
         current = -1 if self.current_round is None else self.current_round.round_id.round
         return (round_number > current) - (round_number < current)
 
+    def _beyond_round_window(self, round_number: int) -> bool:
+        """Prepares, commits and round changes are kept for at most ``future_rounds_max_distance``
+        rounds ahead, so a peer cannot make this node hold state for unboundedly many rounds.
+        Round changes further ahead still count towards the f+1 early round change."""
+        current = 0 if self.current_round is None else self.current_round.round_id.round
+        return round_number > current + self._config.future_rounds_max_distance
+
     # -- timers --------------------------------------------------------------------------------
 
     def handle_block_timer(self, round_id: RoundId) -> None:
@@ -152,6 +159,8 @@ class HeightManager:
         age = self._round_age(prepare.round_id.round)
         if age < 0:
             self._reject(prepare, Reason.PRIOR_ROUND)
+        elif self._beyond_round_window(prepare.round_id.round):
+            self._reject(prepare, Reason.ROUND_TOO_FAR_AHEAD)
         elif age > 0:
             self._reject(prepare, self._future_round(prepare.round_id.round).add_prepare(prepare))
         else:
@@ -162,6 +171,8 @@ class HeightManager:
         age = self._round_age(commit.round_id.round)
         if age < 0:
             self._reject(commit, Reason.PRIOR_ROUND)
+        elif self._beyond_round_window(commit.round_id.round):
+            self._reject(commit, Reason.ROUND_TOO_FAR_AHEAD)
         elif age > 0:
             self._reject(commit, self._future_round(commit.round_id.round).add_commit(commit))
         else:
@@ -178,7 +189,11 @@ class HeightManager:
         if self._round_age(target) < 0:
             self._reject(message, Reason.PRIOR_ROUND)
             return
-        certificate = self._round_changes.append(message)
+        certificate = None
+        if self._beyond_round_window(target):
+            self._reject(message, Reason.ROUND_TOO_FAR_AHEAD)
+        else:
+            certificate = self._round_changes.append(message)
         current = self.current_round or self._start_round(0)
         if certificate is not None:
             if target > current.round_id.round:
@@ -240,6 +255,9 @@ class HeightManager:
             del self._future_rounds[stale]
         self.current_round = QbftRound(state, self._context)
         self._round_changes.discard_rounds_before(round_number)
+        self._round_changes.restore(
+            round_number, round_number + self._config.future_rounds_max_distance
+        )
         timeout = round_timeout_seconds(
             round_number,
             self._config.request_timeout_seconds,

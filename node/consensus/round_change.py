@@ -48,11 +48,13 @@ class RoundChangeManager:
         self._quorum = quorum
         self._early_quorum = early_quorum
         self._rounds: dict[int, _RoundChangeStatus] = {}
-        self._highest_round_of: dict[bytes, int] = {}
+        self._latest_of_author: dict[bytes, RoundChange] = {}
 
     def note_round_of_author(self, message: RoundChange) -> None:
-        author, target = message.author, message.round_id.round
-        self._highest_round_of[author] = max(target, self._highest_round_of.get(author, 0))
+        """Remember each author's round change for its highest round (one per author)."""
+        latest = self._latest_of_author.get(message.author)
+        if latest is None or message.round_id.round > latest.round_id.round:
+            self._latest_of_author[message.author] = message
 
     def append(self, message: RoundChange) -> tuple[RoundChange, ...] | None:
         """Store ``message``; the quorum of its target round the first time there is one."""
@@ -67,8 +69,19 @@ class RoundChangeManager:
 
     def early_round(self, current_round: int) -> int | None:
         """The lowest round above ``current_round`` once f+1 validators asked for higher."""
-        ahead = [r for r in self._highest_round_of.values() if r > current_round]
+        rounds = [message.round_id.round for message in self._latest_of_author.values()]
+        ahead = [r for r in rounds if r > current_round]
         return min(ahead) if len(ahead) >= self._early_quorum else None
+
+    def restore(self, low: int, high: int) -> None:
+        """Count again the latest round changes of authors whose round is in [low, high]:
+        messages too far ahead when they came count once this node has caught up. Restoring
+        never completes a quorum by itself; the next appended message does."""
+        for message in self._latest_of_author.values():
+            if low <= message.round_id.round <= high:
+                status = self._rounds.setdefault(message.round_id.round, _RoundChangeStatus())
+                if not status.actioned:
+                    status.by_author.setdefault(message.author, message)
 
     def discard_rounds_before(self, round_number: int) -> None:
         for target in [r for r in self._rounds if r < round_number]:

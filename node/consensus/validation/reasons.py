@@ -16,6 +16,7 @@ class Reason(Enum):
     LOCAL_NODE_NOT_VALIDATOR = "local-node-not-validator"
     # rounds (height manager and round state)
     PRIOR_ROUND = "prior-round"
+    ROUND_TOO_FAR_AHEAD = "round-too-far-ahead"
     SECOND_PROPOSAL_FOR_ROUND = "second-proposal-for-round"
     NO_PROPOSAL_YET = "no-proposal-yet"
     ALREADY_RECEIVED_FROM_AUTHOR = "already-received-from-author"

@@ -62,3 +62,21 @@ def test_the_artifacts_carry_the_highest_prepared_certificate() -> None:
         1,
         tuple(high_prepares),
     )
+
+
+def test_restored_round_changes_complete_a_quorum_with_the_next_message() -> None:
+    manager = RoundChangeManager(quorum=3, early_quorum=2)
+    for i in (0, 1):
+        manager.note_round_of_author(PEERS[i].round_change(RoundId(1, 20)))
+    manager.restore(20, 30)
+    last = PEERS[2].round_change(RoundId(1, 20))
+    certificate = manager.append(last)
+    assert certificate is not None
+    assert [rc.author for rc in certificate] == [PEERS[0].address, PEERS[1].address, last.author]
+
+
+def test_round_changes_outside_the_window_are_not_restored() -> None:
+    manager = RoundChangeManager(quorum=2, early_quorum=1)
+    manager.note_round_of_author(PEERS[0].round_change(RoundId(1, 40)))
+    manager.restore(20, 30)
+    assert manager.append(PEERS[1].round_change(RoundId(1, 40))) is None

@@ -166,3 +166,32 @@ def test_a_block_prepared_in_round_zero_commits_in_round_one_with_round_one_seal
     (sealed,) = imported(node.receive_all(commits))
     assert sealed.hash == prepared.hash
     assert decode_extra_data(sealed.header.extra_data).round == 1
+
+
+def test_prepares_for_rounds_beyond_the_window_are_rejected() -> None:
+    node = LocalValidator(1)
+    node.block_timer()
+    far = node.receive(node.peers[2].prepare(RoundId(1, 11), bytes(32)))
+    near = node.receive(node.peers[2].prepare(RoundId(1, 10), bytes(32)))
+    assert rejections(far) == [Reason.ROUND_TOO_FAR_AHEAD]
+    assert rejections(near) == []
+
+
+def test_round_changes_beyond_the_window_still_move_the_node_early() -> None:
+    node = LocalValidator(3)
+    node.block_timer()
+    effects = node.receive_all([node.peers[i].round_change(RoundId(1, 20)) for i in (0, 1)])
+    assert rejections(effects) == [Reason.ROUND_TOO_FAR_AHEAD] * 2
+    (rc,) = sent(effects)
+    assert isinstance(rc, RoundChange) and rc.round_id == RoundId(1, 20)
+
+
+def test_round_changes_refused_as_too_far_ahead_count_once_the_node_catches_up() -> None:
+    node = LocalValidator(0)  # the proposer of round 20 (20 mod 4 = 0)
+    node.block_timer()
+    effects = node.receive_all([node.peers[i].round_change(RoundId(1, 20)) for i in (1, 2)])
+    rc, proposal, prepare = sent(effects)
+    assert isinstance(rc, RoundChange) and isinstance(proposal, Proposal)
+    assert isinstance(prepare, Prepare)
+    assert proposal.round_id == RoundId(1, 20)
+    assert {s.author for s in proposal.round_changes} == set(node.validators[:3])
