@@ -1,9 +1,9 @@
 """Which package may import which: the module boundaries of STYLE.md, checked on the source.
 
 Pure cores know no I/O framework and no interface; the QBFT core reads no clock, starts no
-thread and touches no disk or socket (time reaches it only in events); the storage layer knows nothing of the chain
-rules above it; JSON-RPC reaches the node only through its backend protocol; the client SDK
-never imports the node, so it can be installed and used without it.
+thread and touches no disk or socket (time reaches it only in events); the storage layer knows
+nothing of the chain rules above it; JSON-RPC reaches the node only through its backend
+protocol; the client SDK never imports the node, so it can be installed and used without it.
 """
 
 from __future__ import annotations
