@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 import rlp
+from eth.abc import SignedTransactionAPI
+from eth.vm.forks.prague.transactions import PragueTransactionBuilder
+from eth_account import Account
 from eth_utils import keccak
 
 from node.chain.header import QbftBlock
@@ -118,6 +121,27 @@ def test_a_decoded_proposal_block_has_the_proposed_block_hash() -> None:
     decoded = round_trip(PEERS[0].proposal(RoundId(1, 0), block))
     assert isinstance(decoded, Proposal)
     assert decoded.block.hash == block.hash
+
+
+def signed_transfer(nonce: int, legacy: bool) -> SignedTransactionAPI:
+    fields: dict[str, object] = {"chainId": 1337, "nonce": nonce, "gas": 21_000, "value": 1}
+    fields["to"] = b"\x22" * 20
+    if legacy:
+        fields["gasPrice"] = 0
+    else:
+        fields.update(type=2, maxFeePerGas=0, maxPriorityFeePerGas=0)
+    raw = bytes(Account.from_key(b"\x33" * 32).sign_transaction(fields).raw_transaction)
+    return PragueTransactionBuilder.decode(raw)
+
+
+def test_a_proposed_block_with_legacy_and_typed_transactions_decodes_to_the_same_bytes() -> None:
+    transactions = [signed_transfer(0, legacy=True), signed_transfer(1, legacy=False)]
+    block = block_at().copy(transactions=transactions)
+    proposal = PEERS[0].proposal(RoundId(1, 0), block)
+    decoded = round_trip(proposal)
+    assert isinstance(decoded, Proposal)
+    assert [tx.hash for tx in decoded.block.transactions] == [tx.hash for tx in transactions]
+    assert rlp.encode(decoded.block) == rlp.encode(block)
 
 
 def test_the_code_of_bare_message_data_is_inferred_from_its_shape() -> None:
