@@ -95,3 +95,24 @@ def test_decode_message_refuses_text_that_is_not_hex(capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "decode-message", "0xzz")
     assert code == 1
     assert err == "dcl: error: not a hex string: '0xzz'\n"
+
+
+def test_decode_message_prints_a_round_change_with_its_prepared_certificate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    block = build_block(GENESIS, VALIDATORS, VALIDATORS[0], 0, GENESIS.timestamp + 1)
+    prepares = [peer.prepare(RoundId(1, 0), bytes(block.hash)).signed for peer in PEERS[:3]]
+    rc = PEERS[3].round_change(RoundId(1, 1), block, 0, prepares)
+    code, decoded, _ = run(capsys, "decode-message", encode_message(rc).hex())
+    assert code == 0 and isinstance(decoded, dict)
+    block_hash = "0x" + bytes(block.hash).hex()
+    assert (decoded["type"], decoded["preparedRound"], decoded["preparedBlockHash"]) == (
+        "ROUND_CHANGE",
+        0,
+        block_hash,
+    )
+    assert decoded["preparedBlock"]["hash"] == block_hash
+    assert [p["author"] for p in decoded["prepares"]] == [
+        "0x" + peer.address.hex() for peer in PEERS[:3]
+    ]
+    assert {p["digest"] for p in decoded["prepares"]} == {block_hash}
