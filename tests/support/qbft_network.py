@@ -97,21 +97,30 @@ class SimulatedNetwork:
         self._queue: list[tuple[float, int, int, object]] = []
         self._sequence = count()
         self.validators: dict[int, SimulatedValidator] = {}
-        for index, key in enumerate(keys):
-            if index in self.silent:
-                continue
-            signer = PrivateKeySigner(key)
-            chain = HeaderChain(genesis, self.addresses)
-            creator = HeaderOnlyBlockCreator(chain, signer.address)
-            controller = QbftController(self.config, signer, creator, chain, chain)
-            node = SimulatedValidator(index, signer.address, chain, controller)
-            self.validators[index] = node
-            self._apply(node, controller.start(genesis, self.now))
+        self._keys = keys
+        self._genesis = genesis
+        for index in range(size):
+            if index not in self.silent:
+                self._start_validator(index)
+
+    def _start_validator(self, index: int) -> None:
+        signer = PrivateKeySigner(self._keys[index])
+        chain = HeaderChain(self._genesis, self.addresses)
+        creator = HeaderOnlyBlockCreator(chain, signer.address)
+        controller = QbftController(self.config, signer, creator, chain, chain)
+        node = SimulatedValidator(index, signer.address, chain, controller)
+        self.validators[index] = node
+        self._apply(node, controller.start(self._genesis, self.now))
+
+    def wake(self, index: int) -> None:
+        """Start a silent validator now, from genesis (it has seen nothing so far)."""
+        self.silent = self.silent - {index}
+        self._start_validator(index)
 
     # -- running -------------------------------------------------------------------------------
 
     def run_until(self, end: float) -> None:
-        """Process every event scheduled before ``end`` (seconds after genesis)."""
+        """Process every event scheduled up to ``end`` (seconds after genesis)."""
         deadline = GENESIS_TIMESTAMP + end
         while self._queue and self._queue[0][0] <= deadline:
             at, _, index, item = heapq.heappop(self._queue)

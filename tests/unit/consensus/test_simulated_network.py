@@ -77,6 +77,15 @@ def test_two_silent_validators_of_four_finalize_nothing_and_fork_nothing() -> No
         assert manager.current_round.round_id.round >= 3
 
 
+def test_a_second_validator_waking_up_restores_progress() -> None:
+    network = SimulatedNetwork(4, silent=[1, 2])
+    network.run_until(30.0)
+    network.wake(2)
+    network.run_until(60.0)
+    assert len(assert_one_chain(network)) >= 10
+    assert network.heights()[2] >= 10
+
+
 def test_twenty_four_validators_with_seven_adjacent_silent_keep_finalizing() -> None:
     network = SimulatedNetwork(24, silent=range(3, 10))
     network.run_until(60.0)
