@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from genesis.generator import NetworkExistsError, write_network
+from node.chain.extra_data import decode_extra_data
 from node.chain.genesis import GenesisError
 from node.chain.ledger import GenesisMismatchError
+from node.consensus.describe import decode_and_describe, describe_extra_data, parse_hex
 from node.datadir import DataDir, DataDirError, init_datadir
 from node.logs import configure_logging
 from node.service import Node, NodeConfig
@@ -124,6 +126,16 @@ def cmd_devnet(args: argparse.Namespace) -> None:
     asyncio.run(_serve(config, extra))
 
 
+def cmd_qbft_decode_extra(args: argparse.Namespace) -> None:
+    extra = decode_extra_data(parse_hex(args.hex))
+    print(json.dumps(describe_extra_data(extra), indent=2))
+
+
+def cmd_qbft_decode_message(args: argparse.Namespace) -> None:
+    code = None if args.code is None else int(args.code, 0)
+    print(json.dumps(decode_and_describe(parse_hex(args.hex), code), indent=2))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dcl", description=__doc__)
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -160,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
     devnet.add_argument("--datadir", type=Path, default=Path("devnet-data"))
     devnet.add_argument("--rpc", type=_host_port, default=("127.0.0.1", 8545), metavar="HOST:PORT")
     devnet.set_defaults(handler=cmd_devnet)
+
+    qbft = commands.add_parser("qbft", help="decode QBFT extraData and messages (as JSON)")
+    qbft_commands = qbft.add_subparsers(dest="qbft_command", required=True)
+    extra = qbft_commands.add_parser("decode-extra", help="decode a header's extraData")
+    extra.add_argument("hex")
+    extra.set_defaults(handler=cmd_qbft_decode_extra)
+    message = qbft_commands.add_parser("decode-message", help="decode QBFT message data")
+    message.add_argument("hex")
+    message.add_argument("--code", help="message code (0x12-0x15); inferred from the shape")
+    message.set_defaults(handler=cmd_qbft_decode_message)
     return parser
 
 

@@ -1,8 +1,9 @@
 """Which package may import which: the module boundaries of STYLE.md, checked on the source.
 
-Pure cores know no I/O framework and no interface; the storage layer knows nothing of the chain
-rules above it; JSON-RPC reaches the node only through its backend protocol; the client SDK
-never imports the node, so it can be installed and used without it.
+Pure cores know no I/O framework and no interface; the QBFT core reads no clock, starts no
+thread and touches no disk or socket (time reaches it only in events); the storage layer knows
+nothing of the chain rules above it; JSON-RPC reaches the node only through its backend
+protocol; the client SDK never imports the node, so it can be installed and used without it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,24 @@ ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "client": ("node", "genesis"),
     "node/chain": ("aiohttp", "asyncio", "node.rpc", "node.service", "node.producer", "node.cli"),
+    "node/consensus": (
+        "aiohttp",
+        "asyncio",
+        "threading",
+        "concurrent",
+        "socket",
+        "time",
+        "datetime",
+        "random",
+        "plyvel",
+        "node.storage",
+        "node.rpc",
+        "node.txpool",
+        "node.p2p",
+        "node.service",
+        "node.producer",
+        "node.cli",
+    ),
     "node/storage": ("aiohttp", "asyncio", "node.chain", "node.rpc", "node.txpool"),
     "node/txpool": ("aiohttp", "asyncio", "node.rpc", "node.service", "node.storage"),
     "node/rpc": ("node.service", "node.producer", "node.cli"),
