@@ -389,8 +389,8 @@ contract TradeSettlement {
     function createOrder(OrderRequest calldata request) external returns (uint256 orderId) {
         Layout storage s = _layout();
         IDataProductRegistry.ProductTerms memory terms = s.products.productTerms(request.productId);
-        _checkParties(s, terms.supplier);
         _checkListing(s, request, terms);
+        _checkParties(s, terms.supplier);
         IExchangeRegistry.Parameters memory p = s.exchanges.parameters();
         _checkCommercialTerms(s, p, request, terms);
         bool needsBasis = _checkExport(s, request, terms);

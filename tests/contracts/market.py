@@ -8,6 +8,7 @@ implement the same interfaces, so switching means deploying the real ones here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -175,7 +176,9 @@ class Market:
             self.products.functions.setProduct(product_id, terms), self.chain.accounts[0]
         )
 
-    def participant(self, account: str, roles: int, jurisdiction: bytes = b"CN", **changes: Any) -> None:
+    def participant(
+        self, account: str, roles: int, jurisdiction: bytes = b"CN", **changes: Any
+    ) -> None:
         record = {
             "homeExchange": EXCHANGE_B,
             "roles": roles,
@@ -218,7 +221,9 @@ class Market:
         request.update(changes)
         return request
 
-    def create(self, product_id: int = FIXED_PRODUCT, buyer: str | None = None, **changes: Any) -> int:
+    def create(
+        self, product_id: int = FIXED_PRODUCT, buyer: str | None = None, **changes: Any
+    ) -> int:
         """Create an order and return its id."""
         request = self.request(product_id, **changes)
         self.chain.transact(self.settlement.functions.createOrder(request), buyer or self.buyer)
@@ -231,7 +236,9 @@ class Market:
 
     def paid(self, **changes: Any) -> int:
         order_id = self.accepted(**changes)
-        self.chain.transact(self.settlement.functions.pay(order_id, 0, h("payment")), self.operator_b)
+        self.chain.transact(
+            self.settlement.functions.pay(order_id, 0, h("payment")), self.operator_b
+        )
         return order_id
 
     def delivered(self, **changes: Any) -> int:
@@ -254,7 +261,9 @@ class Market:
     def statement(self, order_id: int, units: int) -> int:
         """Record a usage statement as the delivering exchange; returns its bill number."""
         self.chain.transact(
-            self.settlement.functions.recordStatement(order_id, units, 100, 200, h(f"usage {units}")),
+            self.settlement.functions.recordStatement(
+                order_id, units, 100, 200, h(f"usage {units}")
+            ),
             self.operator_a,
         )
         return int(self.order(order_id)["statementCount"])
@@ -331,7 +340,9 @@ def deploy_market(chain: ContractChain) -> Market:
     )
     chain.transact(authorizations.functions.setSettlement(settlement.address), deployer)
     chain.transact(settlement.functions.setFeeSchedule(A_LISTING_FEE, 100), market.operator_a)
-    chain.transact(settlement.functions.setFeeSchedule(200, B_BUYER_EXCHANGE_FEE), market.operator_b)
+    chain.transact(
+        settlement.functions.setFeeSchedule(200, B_BUYER_EXCHANGE_FEE), market.operator_b
+    )
     market.participant(market.seller, SUPPLIER, homeExchange=EXCHANGE_A)
     market.participant(market.buyer, BUYER)
     market.participant(market.foreign_buyer, BUYER, b"HK")
@@ -341,3 +352,17 @@ def deploy_market(chain: ContractChain) -> Market:
     market.product(DOMESTIC_ONLY_PRODUCT, exportAllowed=False)
     market.product(PERSONAL_PRODUCT, personalInformation=True)
     return market
+
+
+def plain(value: Any) -> Any:
+    """Decoded event values as plain dicts and lists, for exact comparison."""
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def events(market: Market, receipt: Any, name: str, contract: Contract | None = None) -> list[Any]:
+    """Every `name` event of `contract` (TradeSettlement by default) in `receipt`, plain."""
+    return plain(market.chain.events(receipt, contract or market.settlement, name))
