@@ -928,7 +928,7 @@ contract TradeSettlement {
         b.refund = refund;
         b.cleared = true;
         BillStatus status = outcome == Outcome.Refund ? BillStatus.Refunded : BillStatus.Settled;
-        if (b.settledAt == 0) b.settledAt = uint64(block.timestamp);
+        if (status == BillStatus.Settled && b.settledAt == 0) b.settledAt = uint64(block.timestamp);
         b.status = status;
         emit DisputeResolved(orderId, billNo, resolution, outcome, refund, documentHash, status, msg.sender);
         if (refund != 0) _revokeAuthorization(s, orderId, o);
