@@ -631,3 +631,16 @@ def test_a_second_refund_on_an_order_does_not_revoke_its_grant_twice(market: Mar
         revoked = events(market, receipt, "AuthorizationRevoked")
         assert revoked == ([{"orderId": order_id, "grantId": 1}] if bill_no == 1 else [])
     assert market.bill(order_id, 2)["status"] == BillStatus.REFUNDED
+
+
+def test_settling_costs_less_than_200k_gas(market: Market) -> None:
+    order_id = market.delivered()
+    receipt = market.chain.transact(market.settlement.functions.confirm(order_id, 0), market.buyer)
+    assert receipt["gasUsed"] < 200_000
+
+
+def test_finalizing_costs_less_than_200k_gas(market: Market) -> None:
+    order_id = market.delivered()
+    market.chain.advance(INSPECTION_PERIOD)
+    call = market.settlement.functions.finalize(order_id, 0)
+    assert market.chain.transact(call, market.stranger)["gasUsed"] < 200_000
