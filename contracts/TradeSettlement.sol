@@ -87,17 +87,18 @@ contract TradeSettlement {
     }
 
     /// @notice The usage terms the buyer asks for; the grant issued for the order carries them.
+    /// @dev Field order packs right, onwardTransfer and the three limits into one slot.
     struct GrantRequest {
         uint8 right;
-        bytes32 purposeCode;
-        bytes32 purposeHash;
+        bool onwardTransfer;
         uint64 validFrom;
         uint64 validUntil;
         /// @notice 0 means unlimited.
         uint64 maxUses;
+        bytes32 purposeCode;
+        bytes32 purposeHash;
         /// @notice Destinations outside the mainland (ISO 3166-1 alpha-2); empty = domestic only.
         bytes2[] destinations;
-        bool onwardTransfer;
     }
 
     struct OrderRequest {
@@ -118,25 +119,29 @@ contract TradeSettlement {
         GrantRequest grant;
     }
 
+    /// @dev Field order packs the order into 9 slots plus its grant terms.
     struct Order {
         address buyer;
-        address seller;
-        uint256 productId;
         uint32 version;
-        bytes32 buyerExchange;
-        /// @notice The product's listing exchange, which is the seller's and the delivering one.
-        bytes32 sellerExchange;
         uint64 quantity;
-        uint128 unitPrice;
-        bytes3 currency;
-        ContractType contractType;
-        bytes32 contractHash;
+        address seller;
         uint16 listingFeeBps;
         uint16 buyerExchangeFeeBps;
         /// @notice Consortium parameters when the order was created; later changes do not apply.
         uint32 inspectionPeriod;
         uint32 disputeWindow;
+        uint256 productId;
+        bytes32 buyerExchange;
+        /// @notice The product's listing exchange, which is the seller's and the delivering one.
+        bytes32 sellerExchange;
+        uint128 unitPrice;
+        bytes3 currency;
+        ContractType contractType;
         uint32 deliveryDeadline;
+        uint64 createdAt;
+        bytes32 contractHash;
+        uint64 billedUnits;
+        uint32 statementCount;
         /// @notice Per-call or subscription product: settled by usage statements.
         bool metered;
         /// @notice Cross-border trade of important data or personal information.
@@ -144,14 +149,12 @@ contract TradeSettlement {
         OrderStatus status;
         uint8 cancelConsents;
         bool frozen;
-        uint64 createdAt;
-        uint64 billedUnits;
-        uint32 statementCount;
-        uint256 grantId;
         bool grantRevoked;
+        uint256 grantId;
         GrantRequest grant;
     }
 
+    /// @dev Field order packs the bill's state and money into 3 slots.
     struct Bill {
         BillStatus status;
         DisputeStatus dispute;
@@ -162,12 +165,12 @@ contract TradeSettlement {
         uint64 paidAt;
         uint64 deliveredAt;
         uint64 settledAt;
-        bytes32 paymentEvidence;
-        bytes32 deliveryEvidence;
-        bytes32 invoiceHash;
         Outcome proposedOutcome;
         uint8 mediationAcceptances;
         uint128 proposedRefund;
+        bytes32 paymentEvidence;
+        bytes32 deliveryEvidence;
+        bytes32 invoiceHash;
         bytes32 proposalHash;
     }
 

@@ -182,13 +182,13 @@ def test_a_buyer_creates_an_order_on_a_listed_version(market: Market) -> None:
     }
     assert stored["grant"] == (
         PROCESSING_USE,
-        b"RISK-MODEL".ljust(32, b"\0"),
-        h("purpose"),
+        False,
         1_700_000_000,
         1_900_000_000,
         0,
+        b"RISK-MODEL".ljust(32, b"\0"),
+        h("purpose"),
         [],
-        False,
     )
 
 
