@@ -57,7 +57,7 @@ def rebuild(events: Iterable[tuple[str, dict[str, Any]]]) -> SettlementState:
     return state
 
 
-def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:  # noqa: C901
+def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
     """Fold one event into the state."""
     order = state.orders.get(args.get("orderId", -1))
     key = (args.get("orderId", -1), args.get("billNo", 0))

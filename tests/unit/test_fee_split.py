@@ -18,7 +18,9 @@ from client.fee_split import (
 
 amounts = st.integers(min_value=0, max_value=MAX_UINT128)
 rate_pairs = st.integers(min_value=0, max_value=10_000).flatmap(
-    lambda listing: st.tuples(st.just(listing), st.integers(min_value=0, max_value=10_000 - listing))
+    lambda listing: st.tuples(
+        st.just(listing), st.integers(min_value=0, max_value=10_000 - listing)
+    )
 )
 
 
@@ -74,7 +76,9 @@ def test_the_legs_always_sum_to_the_amount(
     amounts: tuple[int, int], rates: tuple[int, int]
 ) -> None:
     legs = split(amounts[0], amounts[1], *rates)
-    assert legs.buyer_refund + legs.listing_fee + legs.buyer_exchange_fee + legs.supplier == amounts[0]
+    assert (
+        legs.buyer_refund + legs.listing_fee + legs.buyer_exchange_fee + legs.supplier == amounts[0]
+    )
 
 
 @given(amount_and_refund(), rate_pairs)
