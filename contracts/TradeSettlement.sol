@@ -161,6 +161,8 @@ contract TradeSettlement {
         /// @notice True once the clearing instruction has been emitted; nothing changes after.
         bool cleared;
         uint128 amount;
+        /// @notice Units billed: the order's quantity, or a statement's usage.
+        uint64 units;
         uint128 refund;
         uint64 paidAt;
         uint64 deliveredAt;
@@ -203,9 +205,12 @@ contract TradeSettlement {
         ContractType contractType;
         bytes32 contractHash;
         bytes32 invoiceHash;
+        uint64 units;
         uint128 unitPrice;
         bytes3 currency;
         uint128 amount;
+        uint16 listingFeeBps;
+        uint16 buyerExchangeFeeBps;
         bytes32 paymentEvidence;
         bytes32 deliveryEvidence;
         uint256 grantId;
@@ -423,6 +428,7 @@ contract TradeSettlement {
             Bill storage b = s.bills[orderId][0];
             b.status = BillStatus.Due;
             b.amount = billAmount;
+            b.units = o.quantity;
         }
         emit OrderAccepted(orderId, billAmount, uint64(block.timestamp));
     }
@@ -479,6 +485,7 @@ contract TradeSettlement {
         uint128 amount = units * o.unitPrice;
         b.status = BillStatus.Due;
         b.amount = amount;
+        b.units = units;
         b.deliveredAt = uint64(block.timestamp);
         b.deliveryEvidence = evidence;
         emit StatementRecorded(
@@ -957,9 +964,12 @@ contract TradeSettlement {
         c.contractType = o.contractType;
         c.contractHash = o.contractHash;
         c.invoiceHash = b.invoiceHash;
+        c.units = b.units;
         c.unitPrice = o.unitPrice;
         c.currency = o.currency;
         c.amount = b.amount;
+        c.listingFeeBps = o.listingFeeBps;
+        c.buyerExchangeFeeBps = o.buyerExchangeFeeBps;
         c.paymentEvidence = b.paymentEvidence;
         c.deliveryEvidence = b.deliveryEvidence;
         c.grantId = o.grantId;

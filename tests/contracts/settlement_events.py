@@ -28,6 +28,7 @@ EMPTY_BILL = {
     "dispute": DisputeStatus.NONE,
     "cleared": False,
     "amount": 0,
+    "units": 0,
     "refund": 0,
     "paidAt": 0,
     "deliveredAt": 0,
@@ -85,6 +86,7 @@ def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
                 **EMPTY_BILL,
                 "status": BillStatus.DUE,
                 "amount": args["billAmount"],
+                "units": order["quantity"],
             }
     elif name == "CancellationConsented":
         order["cancelConsents"] = args["consents"]
@@ -103,6 +105,7 @@ def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
             **EMPTY_BILL,
             "status": BillStatus.DUE,
             "amount": args["amount"],
+            "units": args["units"],
             "deliveredAt": args["recordedAt"],
             "deliveryEvidence": args["deliveryEvidence"],
         }

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from tests.contracts.market import (
+    A_LISTING_FEE,
+    B_BUYER_EXCHANGE_FEE,
     DAY,
     DELIVERY_DEADLINE,
     DISPUTE_WINDOW,
@@ -50,9 +52,12 @@ def certificate(market: Market, order_id: int, bill_no: int = 0, **changes: Any)
         "contractType": ContractType.DATA_PROVISION,
         "contractHash": h("signed contract"),
         "invoiceHash": bill["invoiceHash"],
+        "units": bill["units"],
         "unitPrice": order["unitPrice"],
         "currency": b"CNY",
         "amount": bill["amount"],
+        "listingFeeBps": A_LISTING_FEE,
+        "buyerExchangeFeeBps": B_BUYER_EXCHANGE_FEE,
         "paymentEvidence": bill["paymentEvidence"],
         "deliveryEvidence": bill["deliveryEvidence"],
         "grantId": order["grantId"],
@@ -333,9 +338,12 @@ def test_the_buyer_confirms_and_the_trade_certificate_anchor_is_emitted(market: 
                 "contractType": ContractType.DATA_PROVISION,
                 "contractHash": h("signed contract"),
                 "invoiceHash": bytes(32),
+                "units": 3,
                 "unitPrice": FIXED_PRICE,
                 "currency": b"CNY",
                 "amount": AMOUNT,
+                "listingFeeBps": A_LISTING_FEE,
+                "buyerExchangeFeeBps": B_BUYER_EXCHANGE_FEE,
                 "paymentEvidence": h("payment"),
                 "deliveryEvidence": h("delivery"),
                 "grantId": 1,
@@ -472,7 +480,7 @@ def test_the_delivering_exchange_records_a_usage_statement(market: Market) -> No
     bill = market.bill(order_id, 1)
     assert (bill["status"], bill["amount"], bill["deliveredAt"], bill["deliveryEvidence"]) == (
         BillStatus.DUE,
-        2_000,
+        400 * PER_CALL_PRICE,
         now,
         h("usage log"),
     )
@@ -644,3 +652,13 @@ def test_finalizing_costs_less_than_200k_gas(market: Market) -> None:
     market.chain.advance(INSPECTION_PERIOD)
     call = market.settlement.functions.finalize(order_id, 0)
     assert market.chain.transact(call, market.stranger)["gasUsed"] < 200_000
+
+
+def test_an_invoice_for_a_refunded_bill_is_rejected(market: Market) -> None:
+    order_id = market.paid()
+    market.chain.advance(DELIVERY_DEADLINE + 1)
+    market.chain.transact(market.settlement.functions.claimNonDelivery(order_id), market.buyer)
+    call = market.settlement.functions.recordInvoice(order_id, 0, h("VAT invoice"))
+    market.chain.expect_revert(
+        call, market.seller, "BillNotInStatus", order_id, 0, BillStatus.REFUNDED
+    )

@@ -336,7 +336,7 @@ def test_the_seller_accepts_a_fixed_price_order_and_its_bill_falls_due(market: M
     assert events(market, receipt, "AuthorizationIssued") == []
     assert market.order(order_id)["status"] == OrderStatus.ACCEPTED
     bill = market.bill(order_id)
-    assert (bill["status"], bill["amount"]) == (BillStatus.DUE, 3 * FIXED_PRICE)
+    assert (bill["status"], bill["amount"], bill["units"]) == (BillStatus.DUE, 3 * FIXED_PRICE, 3)
 
 
 def test_accepting_a_metered_order_issues_the_authorization(market: Market) -> None:
@@ -469,3 +469,16 @@ def test_a_metered_order_with_a_statement_cannot_be_cancelled(market: Market) ->
     market.statement(order_id, 10)
     call = market.settlement.functions.cancel(order_id)
     market.chain.expect_revert(call, market.buyer, "StatementsAlreadyRecorded", order_id, 1)
+
+
+def test_rates_that_together_exceed_the_whole_amount_are_rejected(market: Market) -> None:
+    market.chain.transact(
+        market.exchanges.functions.setParameters(
+            (9_000, 9_000, INSPECTION_PERIOD, DISPUTE_WINDOW, DELIVERY_DEADLINE)
+        ),
+        market.chain.accounts[0],
+    )
+    market.chain.transact(market.settlement.functions.setFeeSchedule(6_000, 0), market.operator_a)
+    market.chain.transact(market.settlement.functions.setFeeSchedule(0, 5_000), market.operator_b)
+    request = market.request(listingFeeBps=6_000, buyerExchangeFeeBps=5_000)
+    _expect_order_rejected(market, request, "FeeRatesExceedWhole", 6_000, 5_000)
