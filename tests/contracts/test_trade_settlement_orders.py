@@ -482,3 +482,13 @@ def test_rates_that_together_exceed_the_whole_amount_are_rejected(market: Market
     market.chain.transact(market.settlement.functions.setFeeSchedule(0, 5_000), market.operator_b)
     request = market.request(listingFeeBps=6_000, buyerExchangeFeeBps=5_000)
     _expect_order_rejected(market, request, "FeeRatesExceedWhole", 6_000, 5_000)
+
+
+def test_initialization_is_recorded_with_the_registry_addresses(market: Market) -> None:
+    [log] = market.settlement.events.Initialized().get_logs(from_block=0)
+    assert dict(log["args"]) == {
+        "exchangeRegistry": market.exchanges.address,
+        "participantRegistry": market.participants.address,
+        "productRegistry": market.products.address,
+        "authorizationRegistry": market.authorizations.address,
+    }
