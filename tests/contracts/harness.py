@@ -49,7 +49,7 @@ def _abi_type(item: dict[str, Any]) -> str:
 
 @cache
 def _known_errors() -> dict[bytes, tuple[str, list[str]]]:
-    """Every custom error of every committed artifact, by selector."""
+    """Every custom error of every committed artifact and test stand-in, by selector."""
     errors: dict[bytes, tuple[str, list[str]]] = {
         keccak(text="Error(string)")[:4]: ("Error", ["string"]),
         keccak(text="Panic(uint256)")[:4]: ("Panic", ["uint256"]),
