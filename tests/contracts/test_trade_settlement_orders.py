@@ -32,6 +32,7 @@ from tests.contracts.market import (
     Market,
     OrderStatus,
     ParticipantStatus,
+    PriceModel,
     ProductStatus,
     events,
     h,
@@ -194,6 +195,12 @@ def test_a_buyer_creates_an_order_on_a_listed_version(market: Market) -> None:
 
 def test_an_order_on_a_per_call_product_is_metered(market: Market) -> None:
     order_id = market.create(PER_CALL_PRODUCT, quantity=1_000)
+    assert market.order(order_id)["metered"] is True
+
+
+def test_an_order_on_a_subscription_product_is_metered(market: Market) -> None:
+    market.product(6, priceModel=PriceModel.SUBSCRIPTION)
+    order_id = market.create(6, quantity=12)
     assert market.order(order_id)["metered"] is True
 
 
