@@ -1,0 +1,1047 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Jurisdictions, Roles} from "./interfaces/DomainTypes.sol";
+import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
+import {IDataProductRegistry} from "./interfaces/IDataProductRegistry.sol";
+import {IExchangeRegistry} from "./interfaces/IExchangeRegistry.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {FeeSplit} from "./lib/FeeSplit.sol";
+
+/// @title TradeSettlement (交易结算)
+/// @notice Orders on listed data products, their payment, delivery and settlement, disputes,
+///         regulator freezes, the export rule and the clearing instructions off-chain payers act on.
+/// @dev Money is recorded, never held: payment moves off chain and the chain records evidence.
+///      What is paid for is a *bill*: a fixed-price order has one (number 0, opened when the
+///      seller accepts), a per-call or subscription order one per usage statement (numbers 1..,
+///      recorded by the delivering exchange). Every bill runs the same machine:
+///      Due -> Paid -> Delivered -> Settled (a statement's usage is already delivered, so paying
+///      it moves Due -> Delivered), with disputes from Paid until the dispute window after
+///      settlement closes, and a Refunded end. The clearing instruction of a bill is final, and
+///      emitted once, when its dispute window has closed (`finalizeClearing`) or when a dispute or
+///      non-delivery has been resolved (those outcomes cannot be disputed again).
+contract TradeSettlement {
+    uint256 internal constant MAX_DESTINATIONS = 16;
+    uint8 internal constant BUYER_CONSENT = 1;
+    uint8 internal constant SELLER_CONSENT = 2;
+    uint8 internal constant BOTH_CONSENTS = 3;
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("dcl.TradeSettlement")) - 1)) & ~0xff (ERC-7201).
+    bytes32 internal constant LAYOUT_SLOT =
+        keccak256(abi.encode(uint256(keccak256("dcl.TradeSettlement")) - 1)) & ~bytes32(uint256(0xff));
+
+    /// @notice The four national model contracts for data trading.
+    enum ContractType {
+        DataProvision,
+        EntrustedProcessing,
+        FusionDevelopment,
+        IntermediaryService
+    }
+
+    enum OrderStatus {
+        None,
+        Created,
+        Accepted,
+        Cancelled
+    }
+
+    enum BillStatus {
+        None,
+        Due,
+        Paid,
+        Delivered,
+        Settled,
+        Refunded
+    }
+
+    enum DisputeStatus {
+        None,
+        Open,
+        Resolved
+    }
+
+    enum Outcome {
+        None,
+        /// @notice The whole amount goes back to the buyer.
+        Refund,
+        /// @notice Part goes back to the buyer; the rest is split like a settled amount.
+        Partial,
+        /// @notice The seller is paid as if no dispute had been raised.
+        Release
+    }
+
+    enum Resolution {
+        Mediation,
+        ArbitralAward,
+        CourtJudgment,
+        /// @notice The seller missed the delivery deadline and the buyer claimed a refund.
+        NonDelivery
+    }
+
+    /// @notice The legal instrument behind a regulator-registered data export basis.
+    enum ExportBasisKind {
+        None,
+        SecurityAssessment,
+        StandardContractFiling,
+        Certification
+    }
+
+    /// @notice The usage terms the buyer asks for; the grant issued for the order carries them.
+    /// @dev Field order packs right, onwardTransfer and the three limits into one slot.
+    struct GrantRequest {
+        uint8 right;
+        bool onwardTransfer;
+        uint64 validFrom;
+        uint64 validUntil;
+        /// @notice 0 means unlimited.
+        uint64 maxUses;
+        bytes32 purposeCode;
+        bytes32 purposeHash;
+        /// @notice Destinations outside the mainland (ISO 3166-1 alpha-2); empty = domestic only.
+        bytes2[] destinations;
+    }
+
+    struct OrderRequest {
+        uint256 productId;
+        /// @notice The listed version the buyer read; the order fails if the listing moved on.
+        uint32 version;
+        bytes32 buyerExchange;
+        uint64 quantity;
+        uint128 unitPrice;
+        bytes3 currency;
+        /// @notice A `ContractType`.
+        uint8 contractType;
+        bytes32 contractHash;
+        /// @notice Must equal the exchanges' published fee schedules, so a buyer never pays a
+        ///         rate changed after it read them.
+        uint16 listingFeeBps;
+        uint16 buyerExchangeFeeBps;
+        GrantRequest grant;
+    }
+
+    /// @dev Field order packs the order into 9 slots plus its grant terms.
+    struct Order {
+        address buyer;
+        uint32 version;
+        uint64 quantity;
+        address seller;
+        uint16 listingFeeBps;
+        uint16 buyerExchangeFeeBps;
+        /// @notice Consortium parameters when the order was created; later changes do not apply.
+        uint32 inspectionPeriod;
+        uint32 disputeWindow;
+        uint256 productId;
+        bytes32 buyerExchange;
+        /// @notice The product's listing exchange, which is the seller's and the delivering one.
+        bytes32 sellerExchange;
+        uint128 unitPrice;
+        bytes3 currency;
+        ContractType contractType;
+        uint32 deliveryDeadline;
+        uint64 createdAt;
+        bytes32 contractHash;
+        uint64 billedUnits;
+        uint32 statementCount;
+        /// @notice Per-call or subscription product: settled by usage statements.
+        bool metered;
+        /// @notice Cross-border trade of important data or personal information.
+        bool needsExportBasis;
+        OrderStatus status;
+        uint8 cancelConsents;
+        bool frozen;
+        bool grantRevoked;
+        uint256 grantId;
+        GrantRequest grant;
+    }
+
+    /// @dev Field order packs the bill's state and money into 3 slots.
+    struct Bill {
+        BillStatus status;
+        DisputeStatus dispute;
+        /// @notice True once the clearing instruction has been emitted; nothing changes after.
+        bool cleared;
+        uint128 amount;
+        /// @notice Units billed: the order's quantity, or a statement's usage.
+        uint64 units;
+        uint128 refund;
+        uint64 paidAt;
+        uint64 deliveredAt;
+        uint64 settledAt;
+        Outcome proposedOutcome;
+        uint8 mediationAcceptances;
+        uint128 proposedRefund;
+        bytes32 paymentEvidence;
+        bytes32 deliveryEvidence;
+        bytes32 invoiceHash;
+        bytes32 proposalHash;
+    }
+
+    struct FeeSchedule {
+        /// @notice What the exchange charges on trades of products it listed.
+        uint16 listingFeeBps;
+        /// @notice What the exchange charges on trades its buyers place through it.
+        uint16 buyerExchangeFeeBps;
+    }
+
+    /// @notice Keyed by (product, recipient): the exporter's data is the product's, and each
+    ///         instrument names the overseas recipient it covers.
+    struct ExportBasis {
+        ExportBasisKind kind;
+        bytes32 referenceHash;
+        uint64 validFrom;
+        uint64 validUntil;
+    }
+
+    /// @notice Every field of a settled bill: the anchor a trade certificate proves.
+    struct Certificate {
+        uint256 orderId;
+        uint32 billNo;
+        uint256 productId;
+        uint32 version;
+        address buyer;
+        address seller;
+        bytes32 buyerExchange;
+        bytes32 sellerExchange;
+        ContractType contractType;
+        bytes32 contractHash;
+        bytes32 invoiceHash;
+        uint64 units;
+        uint128 unitPrice;
+        bytes3 currency;
+        uint128 amount;
+        uint16 listingFeeBps;
+        uint16 buyerExchangeFeeBps;
+        bytes32 paymentEvidence;
+        bytes32 deliveryEvidence;
+        uint256 grantId;
+        uint64 paidAt;
+        uint64 deliveredAt;
+        uint64 settledAt;
+        FeeSplit.Legs legs;
+    }
+
+    /// @custom:storage-location erc7201:dcl.TradeSettlement
+    struct Layout {
+        bool initialized;
+        IExchangeRegistry exchanges;
+        IParticipantRegistry participants;
+        IDataProductRegistry products;
+        IAuthorizationRegistry authorizations;
+        uint256 orderCount;
+        mapping(uint256 orderId => Order) orders;
+        mapping(uint256 orderId => mapping(uint32 billNo => Bill)) bills;
+        mapping(bytes32 exchange => FeeSchedule) feeSchedules;
+        mapping(uint256 productId => mapping(address recipient => ExportBasis)) exportBases;
+    }
+
+    event Initialized(
+        address exchangeRegistry, address participantRegistry, address productRegistry, address authorizationRegistry
+    );
+    event FeeScheduleSet(bytes32 indexed exchange, uint16 listingFeeBps, uint16 buyerExchangeFeeBps, address operator);
+    event OrderCreated(uint256 indexed orderId, Order order);
+    event OrderAccepted(uint256 indexed orderId, uint128 billAmount, uint64 acceptedAt);
+    event CancellationConsented(uint256 indexed orderId, address party, uint8 consents);
+    event OrderCancelled(uint256 indexed orderId, address by);
+    event AuthorizationIssued(uint256 indexed orderId, uint256 grantId);
+    event AuthorizationRevoked(uint256 indexed orderId, uint256 grantId);
+    event StatementRecorded(
+        uint256 indexed orderId,
+        uint32 indexed billNo,
+        uint64 units,
+        uint128 amount,
+        uint64 periodStart,
+        uint64 periodEnd,
+        bytes32 deliveryEvidence,
+        address operator,
+        uint64 recordedAt
+    );
+    event BillPaid(
+        uint256 indexed orderId, uint32 indexed billNo, BillStatus status, bytes32 paymentEvidence, address operator, uint64 paidAt
+    );
+    event Delivered(uint256 indexed orderId, bytes32 deliveryEvidence, uint64 deliveredAt);
+    event InvoiceRecorded(uint256 indexed orderId, uint32 indexed billNo, bytes32 invoiceHash);
+    /// @notice The trade certificate's anchor: every field of the settled bill.
+    event TradeSettled(uint256 indexed orderId, uint32 indexed billNo, Certificate certificate, address by);
+    event DisputeRaised(uint256 indexed orderId, uint32 indexed billNo, address party, bytes32 reasonHash, uint64 raisedAt);
+    event MediationProposed(
+        uint256 indexed orderId, uint32 indexed billNo, Outcome outcome, uint128 refund, bytes32 proposalHash, address operator
+    );
+    event MediationAccepted(uint256 indexed orderId, uint32 indexed billNo, address party, bytes32 proposalHash);
+    event DisputeResolved(
+        uint256 indexed orderId,
+        uint32 indexed billNo,
+        Resolution resolution,
+        Outcome outcome,
+        uint128 refund,
+        bytes32 documentHash,
+        BillStatus status,
+        address by
+    );
+    /// @notice Who is paid what for one bill (`certificate.legs`), final: the one event an
+    ///         off-chain payer acts on.
+    event ClearingInstruction(uint256 indexed orderId, uint32 indexed billNo, Certificate certificate);
+    event FreezeChanged(uint256 indexed orderId, bool frozen, address regulator, bytes32 reasonHash);
+    event ExportBasisRegistered(
+        uint256 indexed productId,
+        address indexed recipient,
+        ExportBasisKind kind,
+        bytes32 referenceHash,
+        uint64 validFrom,
+        uint64 validUntil,
+        address regulator
+    );
+    event ExportBasisRevoked(uint256 indexed productId, address indexed recipient, bytes32 reasonHash, address regulator);
+
+    error AlreadyInitialized();
+    error ZeroAddress();
+    error NotExchangeOperator(address account);
+    error FeeAboveCap(uint16 feeBps, uint16 capBps);
+    error FeeRateMismatch(bytes32 exchange, uint16 scheduledBps, uint16 requestedBps);
+    error NotActiveBuyer(address account);
+    error SupplierNotActive(address supplier);
+    error SelfTrade(address account);
+    error ProductNotListed(uint256 productId, IDataProductRegistry.ProductStatus status);
+    error VersionMismatch(uint256 productId, uint32 listedVersion, uint32 requestedVersion);
+    error ExchangeNotActive(bytes32 exchange);
+    error NotRecognised(uint256 productId, bytes32 exchange);
+    error UnitPriceMismatch(uint128 listedUnitPrice, uint128 requestedUnitPrice);
+    error CurrencyMismatch(bytes3 listedCurrency, bytes3 requestedCurrency);
+    error ZeroQuantity();
+    error AmountOverflow(uint64 quantity, uint128 unitPrice);
+    error InvalidContractType(uint8 contractType);
+    error MissingHash();
+    error RightNotOffered(uint8 right, uint8 offered);
+    error InvalidValidity(uint64 validFrom, uint64 validUntil);
+    error TooManyDestinations(uint256 count);
+    error InvalidDestination(bytes2 destination);
+    error ExportNotAllowed(uint256 productId);
+    error ExportBasisRequired(uint256 productId, address recipient);
+    error UnknownOrder(uint256 orderId);
+    error OrderNotInStatus(uint256 orderId, OrderStatus status);
+    error BillNotInStatus(uint256 orderId, uint32 billNo, BillStatus status);
+    error OrderIsFrozen(uint256 orderId);
+    error FreezeUnchanged(uint256 orderId, bool frozen);
+    error NotBuyer(address account);
+    error NotSeller(address account);
+    error NotParty(address account);
+    error NotBuyerExchangeOperator(address account, bytes32 exchange);
+    error NotListingExchangeOperator(address account, bytes32 exchange);
+    error NotRegulator(address account);
+    error NotRegulatorOrListingExchange(address account);
+    error CancellationAlreadyConsented(uint256 orderId, address party);
+    error StatementsAlreadyRecorded(uint256 orderId, uint32 statementCount);
+    error NotFixedPrice(uint256 orderId);
+    error NotMetered(uint256 orderId);
+    error UnitsExceedOrder(uint256 orderId, uint64 remaining, uint64 units);
+    error InvalidPeriod(uint64 periodStart, uint64 periodEnd);
+    error DeliveryDeadlinePassed(uint256 orderId, uint64 deadline);
+    error DeliveryDeadlineNotPassed(uint256 orderId, uint64 deadline);
+    error InspectionNotOver(uint256 orderId, uint32 billNo, uint64 endsAt);
+    error DisputeIsOpen(uint256 orderId, uint32 billNo);
+    error DisputeAlreadyRaised(uint256 orderId, uint32 billNo);
+    error NoOpenDispute(uint256 orderId, uint32 billNo);
+    error DisputeWindowClosed(uint256 orderId, uint32 billNo, uint64 closedAt);
+    error DisputeWindowOpen(uint256 orderId, uint32 billNo, uint64 closesAt);
+    error ClearingAlreadyFinal(uint256 orderId, uint32 billNo);
+    error InvalidOutcome(Outcome outcome, uint128 refund, uint128 amount);
+    error InvalidResolution(Resolution resolution);
+    error NoProposal(uint256 orderId, uint32 billNo);
+    error ProposalMismatch(bytes32 proposalHash, bytes32 givenHash);
+    error MediationAlreadyAccepted(uint256 orderId, uint32 billNo, address party);
+    error InvalidExportBasisKind(ExportBasisKind kind);
+    error NoExportBasis(uint256 productId, address recipient);
+
+    /// @notice Locks the implementation: only a proxy's storage is ever initialized.
+    constructor() {
+        _layout().initialized = true;
+    }
+
+    /// @notice Runs once, in the proxy's storage, with the other system contracts' proxies.
+    function initialize(
+        address exchangeRegistry,
+        address participantRegistry,
+        address productRegistry,
+        address authorizationRegistry
+    ) external {
+        Layout storage s = _layout();
+        if (s.initialized) revert AlreadyInitialized();
+        if (
+            exchangeRegistry == address(0) || participantRegistry == address(0) || productRegistry == address(0)
+                || authorizationRegistry == address(0)
+        ) revert ZeroAddress();
+        s.initialized = true;
+        s.exchanges = IExchangeRegistry(exchangeRegistry);
+        s.participants = IParticipantRegistry(participantRegistry);
+        s.products = IDataProductRegistry(productRegistry);
+        s.authorizations = IAuthorizationRegistry(authorizationRegistry);
+        emit Initialized(exchangeRegistry, participantRegistry, productRegistry, authorizationRegistry);
+    }
+
+    // ----- fee schedules -----
+
+    /// @notice An operator publishes its exchange's two fee rates, each within the consortium cap.
+    function setFeeSchedule(uint16 listingFeeBps, uint16 buyerExchangeFeeBps) external {
+        Layout storage s = _layout();
+        bytes32 exchange = s.exchanges.operatorExchange(msg.sender);
+        if (exchange == bytes32(0) || !_isOperator(s, exchange)) {
+            revert NotExchangeOperator(msg.sender);
+        }
+        _checkCaps(s.exchanges.parameters(), listingFeeBps, buyerExchangeFeeBps);
+        s.feeSchedules[exchange] = FeeSchedule(listingFeeBps, buyerExchangeFeeBps);
+        emit FeeScheduleSet(exchange, listingFeeBps, buyerExchangeFeeBps, msg.sender);
+    }
+
+    // ----- orders -----
+
+    /// @notice The buyer orders a listed product version through `request.buyerExchange`.
+    function createOrder(OrderRequest calldata request) external returns (uint256 orderId) {
+        Layout storage s = _layout();
+        IDataProductRegistry.ProductTerms memory terms = s.products.productTerms(request.productId);
+        _checkListing(s, request, terms);
+        _checkParties(s, terms.supplier);
+        IExchangeRegistry.Parameters memory p = s.exchanges.parameters();
+        _checkCommercialTerms(s, p, request, terms);
+        bool needsBasis = _checkExport(s, request, terms);
+        orderId = ++s.orderCount;
+        Order storage o = s.orders[orderId];
+        _storeOrder(o, p, request, terms);
+        o.needsExportBasis = needsBasis;
+        Order memory created = o;
+        emit OrderCreated(orderId, created);
+    }
+
+    /// @notice The seller accepts. A fixed-price order opens its bill; a metered order, whose
+    ///         uses precede its statements, gets its authorization now.
+    function accept(uint256 orderId) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (msg.sender != o.seller) revert NotSeller(msg.sender);
+        _requireOrderStatus(orderId, o, OrderStatus.Created);
+        IDataProductRegistry.ProductStatus listed = s.products.productTerms(o.productId).status;
+        if (listed != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(o.productId, listed);
+        o.status = OrderStatus.Accepted;
+        uint128 billAmount;
+        if (o.metered) {
+            _issueAuthorization(s, orderId, o);
+        } else {
+            billAmount = o.quantity * o.unitPrice;
+            Bill storage b = s.bills[orderId][0];
+            b.status = BillStatus.Due;
+            b.amount = billAmount;
+            b.units = o.quantity;
+        }
+        emit OrderAccepted(orderId, billAmount, uint64(block.timestamp));
+    }
+
+    /// @notice Either party cancels a Created order alone; an Accepted one needs both, and only
+    ///         before anything was paid (a metered order: before its first statement).
+    function cancel(uint256 orderId) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        uint8 party;
+        if (msg.sender == o.buyer) party = BUYER_CONSENT;
+        else if (msg.sender == o.seller) party = SELLER_CONSENT;
+        else revert NotParty(msg.sender);
+        if (o.status == OrderStatus.Created) {
+            o.status = OrderStatus.Cancelled;
+            emit OrderCancelled(orderId, msg.sender);
+            return;
+        }
+        _requireOrderStatus(orderId, o, OrderStatus.Accepted);
+        if (o.metered) {
+            if (o.statementCount != 0) revert StatementsAlreadyRecorded(orderId, o.statementCount);
+        } else {
+            _requireBillStatus(orderId, 0, s.bills[orderId][0], BillStatus.Due);
+        }
+        if (o.cancelConsents & party != 0) revert CancellationAlreadyConsented(orderId, msg.sender);
+        uint8 consents = o.cancelConsents | party;
+        o.cancelConsents = consents;
+        emit CancellationConsented(orderId, msg.sender, consents);
+        if (consents == BOTH_CONSENTS) {
+            o.status = OrderStatus.Cancelled;
+            emit OrderCancelled(orderId, msg.sender);
+            if (o.metered) _revokeAuthorization(s, orderId, o);
+        }
+    }
+
+    /// @notice The delivering (listing) exchange records the usage of a metered order as a bill.
+    function recordStatement(uint256 orderId, uint64 units, uint64 periodStart, uint64 periodEnd, bytes32 evidence)
+        external
+        returns (uint32 billNo)
+    {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        _requireListingOperator(s, o);
+        if (!o.metered) revert NotMetered(orderId);
+        _requireOrderStatus(orderId, o, OrderStatus.Accepted);
+        if (units == 0) revert ZeroQuantity();
+        uint64 remaining = o.quantity - o.billedUnits;
+        if (units > remaining) revert UnitsExceedOrder(orderId, remaining, units);
+        if (periodEnd < periodStart) revert InvalidPeriod(periodStart, periodEnd);
+        if (evidence == bytes32(0)) revert MissingHash();
+        o.billedUnits += units;
+        billNo = ++o.statementCount;
+        Bill storage b = s.bills[orderId][billNo];
+        uint128 amount = units * o.unitPrice;
+        b.status = BillStatus.Due;
+        b.amount = amount;
+        b.units = units;
+        b.deliveredAt = uint64(block.timestamp);
+        b.deliveryEvidence = evidence;
+        emit StatementRecorded(
+            orderId, billNo, units, amount, periodStart, periodEnd, evidence, msg.sender, uint64(block.timestamp)
+        );
+    }
+
+    /// @notice The buyer's exchange records the payment evidence of a bill. Paying a fixed-price
+    ///         order issues the buyer's authorization: the money is then committed and the buyer
+    ///         needs the grant to receive and inspect the delivery; a refund revokes it.
+    function pay(uint256 orderId, uint32 billNo, bytes32 paymentEvidence) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (!_isOperator(s, o.buyerExchange)) {
+            revert NotBuyerExchangeOperator(msg.sender, o.buyerExchange);
+        }
+        _requireOrderStatus(orderId, o, OrderStatus.Accepted);
+        Bill storage b = s.bills[orderId][billNo];
+        _requireBillStatus(orderId, billNo, b, BillStatus.Due);
+        if (paymentEvidence == bytes32(0)) revert MissingHash();
+        BillStatus next = o.metered ? BillStatus.Delivered : BillStatus.Paid;
+        b.status = next;
+        b.paidAt = uint64(block.timestamp);
+        b.paymentEvidence = paymentEvidence;
+        emit BillPaid(orderId, billNo, next, paymentEvidence, msg.sender, uint64(block.timestamp));
+        if (!o.metered) _issueAuthorization(s, orderId, o);
+    }
+
+    /// @notice The seller records delivery of a paid fixed-price order before its deadline.
+    function deliver(uint256 orderId, bytes32 deliveryEvidence) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (msg.sender != o.seller) revert NotSeller(msg.sender);
+        Bill storage b = _fixedBill(s, orderId, o);
+        _requireBillStatus(orderId, 0, b, BillStatus.Paid);
+        _requireNoOpenDispute(orderId, 0, b);
+        uint64 deadline = b.paidAt + o.deliveryDeadline;
+        if (block.timestamp > deadline) revert DeliveryDeadlinePassed(orderId, deadline);
+        if (deliveryEvidence == bytes32(0)) revert MissingHash();
+        b.status = BillStatus.Delivered;
+        b.deliveredAt = uint64(block.timestamp);
+        b.deliveryEvidence = deliveryEvidence;
+        emit Delivered(orderId, deliveryEvidence, uint64(block.timestamp));
+    }
+
+    /// @notice After the delivery deadline of an undelivered order the buyer is refunded in full.
+    function claimNonDelivery(uint256 orderId) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (msg.sender != o.buyer) revert NotBuyer(msg.sender);
+        Bill storage b = _fixedBill(s, orderId, o);
+        _requireBillStatus(orderId, 0, b, BillStatus.Paid);
+        _requireNoOpenDispute(orderId, 0, b);
+        uint64 deadline = b.paidAt + o.deliveryDeadline;
+        if (block.timestamp <= deadline) revert DeliveryDeadlineNotPassed(orderId, deadline);
+        _resolve(s, orderId, 0, Resolution.NonDelivery, Outcome.Refund, b.amount, bytes32(0));
+    }
+
+    /// @notice The seller records the VAT invoice reference of a bill (issued after payment).
+    function recordInvoice(uint256 orderId, uint32 billNo, bytes32 invoiceHash) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (msg.sender != o.seller) revert NotSeller(msg.sender);
+        Bill storage b = s.bills[orderId][billNo];
+        if (b.status == BillStatus.None || b.status == BillStatus.Refunded || b.cleared) {
+            revert BillNotInStatus(orderId, billNo, b.status);
+        }
+        if (invoiceHash == bytes32(0)) revert MissingHash();
+        b.invoiceHash = invoiceHash;
+        emit InvoiceRecorded(orderId, billNo, invoiceHash);
+    }
+
+    /// @notice The buyer accepts a delivered bill.
+    function confirm(uint256 orderId, uint32 billNo) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (msg.sender != o.buyer) revert NotBuyer(msg.sender);
+        Bill storage b = s.bills[orderId][billNo];
+        _requireBillStatus(orderId, billNo, b, BillStatus.Delivered);
+        _requireNoOpenDispute(orderId, billNo, b);
+        _settle(orderId, billNo, o, b);
+    }
+
+    /// @notice Anyone settles a delivered bill once its inspection period has elapsed.
+    function finalize(uint256 orderId, uint32 billNo) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        Bill storage b = s.bills[orderId][billNo];
+        _requireBillStatus(orderId, billNo, b, BillStatus.Delivered);
+        _requireNoOpenDispute(orderId, billNo, b);
+        uint64 endsAt = b.deliveredAt + o.inspectionPeriod;
+        if (block.timestamp < endsAt) revert InspectionNotOver(orderId, billNo, endsAt);
+        _settle(orderId, billNo, o, b);
+    }
+
+    /// @notice Anyone makes a settled bill's clearing instruction final once its dispute window
+    ///         has closed: the one event the payer acts on.
+    function finalizeClearing(uint256 orderId, uint32 billNo) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        Bill storage b = s.bills[orderId][billNo];
+        if (b.cleared) revert ClearingAlreadyFinal(orderId, billNo);
+        _requireBillStatus(orderId, billNo, b, BillStatus.Settled);
+        _requireNoOpenDispute(orderId, billNo, b);
+        uint64 closesAt = b.settledAt + o.disputeWindow;
+        if (block.timestamp < closesAt) revert DisputeWindowOpen(orderId, billNo, closesAt);
+        b.cleared = true;
+        _emitClearing(orderId, billNo, o, b);
+    }
+
+    // ----- disputes -----
+
+    /// @notice Buyer or seller disputes a bill once it is paid, until its dispute window closes.
+    function raiseDispute(uint256 orderId, uint32 billNo, bytes32 reasonHash) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (msg.sender != o.buyer && msg.sender != o.seller) revert NotParty(msg.sender);
+        Bill storage b = s.bills[orderId][billNo];
+        BillStatus status = b.status;
+        if (status != BillStatus.Paid && status != BillStatus.Delivered && status != BillStatus.Settled) {
+            revert BillNotInStatus(orderId, billNo, status);
+        }
+        if (b.dispute != DisputeStatus.None) revert DisputeAlreadyRaised(orderId, billNo);
+        if (status == BillStatus.Settled) {
+            uint64 closedAt = b.settledAt + o.disputeWindow;
+            if (block.timestamp >= closedAt) revert DisputeWindowClosed(orderId, billNo, closedAt);
+        }
+        if (reasonHash == bytes32(0)) revert MissingHash();
+        b.dispute = DisputeStatus.Open;
+        emit DisputeRaised(orderId, billNo, msg.sender, reasonHash, uint64(block.timestamp));
+    }
+
+    /// @notice The listing exchange proposes a mediated outcome; a new proposal replaces the
+    ///         previous one and its acceptances.
+    function proposeMediation(uint256 orderId, uint32 billNo, Outcome outcome, uint128 refund, bytes32 proposalHash)
+        external
+    {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        _requireListingOperator(s, o);
+        Bill storage b = s.bills[orderId][billNo];
+        _requireOpenDispute(orderId, billNo, b);
+        _checkOutcome(outcome, refund, b.amount);
+        if (proposalHash == bytes32(0)) revert MissingHash();
+        b.proposedOutcome = outcome;
+        b.proposedRefund = refund;
+        b.proposalHash = proposalHash;
+        b.mediationAcceptances = 0;
+        emit MediationProposed(orderId, billNo, outcome, refund, proposalHash, msg.sender);
+    }
+
+    /// @notice Buyer or seller accepts the current proposal, named by its hash; the second
+    ///         acceptance resolves the dispute.
+    function acceptMediation(uint256 orderId, uint32 billNo, bytes32 proposalHash) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        uint8 party;
+        if (msg.sender == o.buyer) party = BUYER_CONSENT;
+        else if (msg.sender == o.seller) party = SELLER_CONSENT;
+        else revert NotParty(msg.sender);
+        Bill storage b = s.bills[orderId][billNo];
+        _requireOpenDispute(orderId, billNo, b);
+        if (b.proposedOutcome == Outcome.None) revert NoProposal(orderId, billNo);
+        if (proposalHash != b.proposalHash) revert ProposalMismatch(b.proposalHash, proposalHash);
+        if (b.mediationAcceptances & party != 0) revert MediationAlreadyAccepted(orderId, billNo, msg.sender);
+        uint8 acceptances = b.mediationAcceptances | party;
+        b.mediationAcceptances = acceptances;
+        emit MediationAccepted(orderId, billNo, msg.sender, proposalHash);
+        if (acceptances == BOTH_CONSENTS) {
+            _resolve(s, orderId, billNo, Resolution.Mediation, b.proposedOutcome, b.proposedRefund, proposalHash);
+        }
+    }
+
+    /// @notice A regulator or the listing exchange records an arbitral award or a court
+    ///         judgment (its document hash) that decides the dispute.
+    function recordAward(
+        uint256 orderId,
+        uint32 billNo,
+        Resolution resolution,
+        Outcome outcome,
+        uint128 refund,
+        bytes32 documentHash
+    ) external {
+        Layout storage s = _layout();
+        Order storage o = _order(s, orderId);
+        if (!_isRegulator(s) && !_isOperator(s, o.sellerExchange)) {
+            revert NotRegulatorOrListingExchange(msg.sender);
+        }
+        Bill storage b = s.bills[orderId][billNo];
+        _requireOpenDispute(orderId, billNo, b);
+        if (resolution != Resolution.ArbitralAward && resolution != Resolution.CourtJudgment) {
+            revert InvalidResolution(resolution);
+        }
+        _checkOutcome(outcome, refund, b.amount);
+        if (documentHash == bytes32(0)) revert MissingHash();
+        _resolve(s, orderId, billNo, resolution, outcome, refund, documentHash);
+    }
+
+    // ----- regulator -----
+
+    /// @notice A regulator freezes an order, halting every step of it and its bills, or lifts
+    ///         the freeze.
+    function setFrozen(uint256 orderId, bool frozen, bytes32 reasonHash) external {
+        Layout storage s = _layout();
+        _requireRegulator(s);
+        Order storage o = _existingOrder(s, orderId);
+        if (o.frozen == frozen) revert FreezeUnchanged(orderId, frozen);
+        if (reasonHash == bytes32(0)) revert MissingHash();
+        o.frozen = frozen;
+        emit FreezeChanged(orderId, frozen, msg.sender, reasonHash);
+    }
+
+    /// @notice A regulator registers (or renews) the basis on which `productId`'s data may be
+    ///         exported to `recipient`.
+    function registerExportBasis(
+        uint256 productId,
+        address recipient,
+        ExportBasisKind kind,
+        bytes32 referenceHash,
+        uint64 validFrom,
+        uint64 validUntil
+    ) external {
+        Layout storage s = _layout();
+        _requireRegulator(s);
+        if (kind == ExportBasisKind.None) revert InvalidExportBasisKind(kind);
+        if (recipient == address(0)) revert ZeroAddress();
+        if (referenceHash == bytes32(0)) revert MissingHash();
+        if (validUntil <= validFrom) revert InvalidValidity(validFrom, validUntil);
+        s.exportBases[productId][recipient] = ExportBasis(kind, referenceHash, validFrom, validUntil);
+        emit ExportBasisRegistered(productId, recipient, kind, referenceHash, validFrom, validUntil, msg.sender);
+    }
+
+    function revokeExportBasis(uint256 productId, address recipient, bytes32 reasonHash) external {
+        Layout storage s = _layout();
+        _requireRegulator(s);
+        if (s.exportBases[productId][recipient].kind == ExportBasisKind.None) {
+            revert NoExportBasis(productId, recipient);
+        }
+        if (reasonHash == bytes32(0)) revert MissingHash();
+        delete s.exportBases[productId][recipient];
+        emit ExportBasisRevoked(productId, recipient, reasonHash, msg.sender);
+    }
+
+    // ----- views -----
+
+    function order(uint256 orderId) external view returns (Order memory o) {
+        o = _layout().orders[orderId];
+    }
+
+    function bill(uint256 orderId, uint32 billNo) external view returns (Bill memory) {
+        return _layout().bills[orderId][billNo];
+    }
+
+    function orderCount() external view returns (uint256) {
+        return _layout().orderCount;
+    }
+
+    function feeSchedule(bytes32 exchange) external view returns (FeeSchedule memory) {
+        return _layout().feeSchedules[exchange];
+    }
+
+    function exportBasis(uint256 productId, address recipient) external view returns (ExportBasis memory) {
+        return _layout().exportBases[productId][recipient];
+    }
+
+    /// @notice True while a registered basis covers exporting `productId` to `recipient`.
+    function exportBasisValid(uint256 productId, address recipient) public view returns (bool) {
+        ExportBasis storage basis = _layout().exportBases[productId][recipient];
+        return basis.kind != ExportBasisKind.None && block.timestamp >= basis.validFrom
+            && block.timestamp < basis.validUntil;
+    }
+
+    // ----- internals -----
+
+    function _layout() internal pure returns (Layout storage s) {
+        bytes32 slot = LAYOUT_SLOT;
+        assembly {
+            s.slot := slot
+        }
+    }
+
+    function _checkCaps(IExchangeRegistry.Parameters memory p, uint16 listingFeeBps, uint16 buyerExchangeFeeBps)
+        internal
+        pure
+    {
+        if (listingFeeBps > p.listingFeeCapBps) revert FeeAboveCap(listingFeeBps, p.listingFeeCapBps);
+        if (buyerExchangeFeeBps > p.buyerExchangeFeeCapBps) {
+            revert FeeAboveCap(buyerExchangeFeeBps, p.buyerExchangeFeeCapBps);
+        }
+        FeeSplit.checkRates(listingFeeBps, buyerExchangeFeeBps);
+    }
+
+    function _checkParties(Layout storage s, address supplier) internal view {
+        if (!s.participants.hasActiveRoles(msg.sender, Roles.BUYER)) revert NotActiveBuyer(msg.sender);
+        if (!s.participants.hasActiveRoles(supplier, Roles.SUPPLIER)) revert SupplierNotActive(supplier);
+        if (supplier == msg.sender) revert SelfTrade(msg.sender);
+    }
+
+    function _checkListing(
+        Layout storage s,
+        OrderRequest calldata request,
+        IDataProductRegistry.ProductTerms memory terms
+    ) internal view {
+        if (terms.status != IDataProductRegistry.ProductStatus.Listed) {
+            revert ProductNotListed(request.productId, terms.status);
+        }
+        if (request.version != terms.version) revert VersionMismatch(request.productId, terms.version, request.version);
+        _requireActiveExchange(s, terms.listingExchange);
+        _requireActiveExchange(s, request.buyerExchange);
+        if (!s.products.isRecognisedBy(request.productId, request.buyerExchange)) {
+            revert NotRecognised(request.productId, request.buyerExchange);
+        }
+    }
+
+    function _checkCommercialTerms(
+        Layout storage s,
+        IExchangeRegistry.Parameters memory p,
+        OrderRequest calldata request,
+        IDataProductRegistry.ProductTerms memory terms
+    ) internal view {
+        if (request.unitPrice != terms.unitPrice) revert UnitPriceMismatch(terms.unitPrice, request.unitPrice);
+        if (request.currency != terms.currency) revert CurrencyMismatch(terms.currency, request.currency);
+        if (request.quantity == 0) revert ZeroQuantity();
+        if (uint256(request.quantity) * request.unitPrice > type(uint128).max) {
+            revert AmountOverflow(request.quantity, request.unitPrice);
+        }
+        if (request.contractType > uint8(type(ContractType).max)) revert InvalidContractType(request.contractType);
+        if (request.contractHash == bytes32(0)) revert MissingHash();
+        uint16 listingBps = s.feeSchedules[terms.listingExchange].listingFeeBps;
+        if (request.listingFeeBps != listingBps) {
+            revert FeeRateMismatch(terms.listingExchange, listingBps, request.listingFeeBps);
+        }
+        uint16 buyerBps = s.feeSchedules[request.buyerExchange].buyerExchangeFeeBps;
+        if (request.buyerExchangeFeeBps != buyerBps) {
+            revert FeeRateMismatch(request.buyerExchange, buyerBps, request.buyerExchangeFeeBps);
+        }
+        _checkCaps(p, listingBps, buyerBps);
+        GrantRequest calldata grant = request.grant;
+        uint8 right = grant.right;
+        if (right == 0 || right & (right - 1) != 0 || right & terms.rights != right) {
+            revert RightNotOffered(right, terms.rights);
+        }
+        if (grant.validUntil <= grant.validFrom) revert InvalidValidity(grant.validFrom, grant.validUntil);
+    }
+
+    /// @return needsBasis The trade is cross-border and the data important or personal, so a
+    ///         valid export basis is required (checked now and again when the grant is issued).
+    function _checkExport(
+        Layout storage s,
+        OrderRequest calldata request,
+        IDataProductRegistry.ProductTerms memory terms
+    ) internal view returns (bool needsBasis) {
+        bytes2[] calldata destinations = request.grant.destinations;
+        if (destinations.length > MAX_DESTINATIONS) revert TooManyDestinations(destinations.length);
+        for (uint256 i = 0; i < destinations.length; ++i) {
+            bytes2 destination = destinations[i];
+            if (destination == bytes2(0) || Jurisdictions.isMainland(destination)) {
+                revert InvalidDestination(destination);
+            }
+        }
+        bytes2 jurisdiction = s.participants.participant(msg.sender).jurisdiction;
+        bool crossBorder = !Jurisdictions.isMainland(jurisdiction) || destinations.length > 0;
+        if (!crossBorder) return false;
+        if (!terms.exportAllowed) revert ExportNotAllowed(request.productId);
+        needsBasis =
+            terms.classification != IDataProductRegistry.Classification.General || terms.personalInformation;
+        if (needsBasis && !exportBasisValid(request.productId, msg.sender)) {
+            revert ExportBasisRequired(request.productId, msg.sender);
+        }
+    }
+
+    function _storeOrder(
+        Order storage o,
+        IExchangeRegistry.Parameters memory p,
+        OrderRequest calldata request,
+        IDataProductRegistry.ProductTerms memory terms
+    ) internal {
+        o.buyer = msg.sender;
+        o.seller = terms.supplier;
+        o.productId = request.productId;
+        o.version = request.version;
+        o.buyerExchange = request.buyerExchange;
+        o.sellerExchange = terms.listingExchange;
+        o.quantity = request.quantity;
+        o.unitPrice = request.unitPrice;
+        o.currency = request.currency;
+        o.contractType = ContractType(request.contractType);
+        o.contractHash = request.contractHash;
+        o.listingFeeBps = request.listingFeeBps;
+        o.buyerExchangeFeeBps = request.buyerExchangeFeeBps;
+        o.inspectionPeriod = p.inspectionPeriod;
+        o.disputeWindow = p.disputeWindow;
+        o.deliveryDeadline = p.deliveryDeadline;
+        o.metered = terms.priceModel != IDataProductRegistry.PriceModel.Fixed;
+        o.status = OrderStatus.Created;
+        o.createdAt = uint64(block.timestamp);
+        o.grant = request.grant;
+    }
+
+    function _issueAuthorization(Layout storage s, uint256 orderId, Order storage o) internal {
+        if (o.needsExportBasis && !exportBasisValid(o.productId, o.buyer)) {
+            revert ExportBasisRequired(o.productId, o.buyer);
+        }
+        GrantRequest storage g = o.grant;
+        uint256 grantId = s.authorizations.issueForOrder(
+            orderId,
+            IAuthorizationRegistry.GrantTerms({
+                productId: o.productId,
+                grantee: o.buyer,
+                right: g.right,
+                purposeCode: g.purposeCode,
+                purposeHash: g.purposeHash,
+                validFrom: g.validFrom,
+                validUntil: g.validUntil,
+                maxUses: g.maxUses,
+                destinations: g.destinations,
+                onwardTransfer: g.onwardTransfer
+            })
+        );
+        o.grantId = grantId;
+        emit AuthorizationIssued(orderId, grantId);
+    }
+
+    function _revokeAuthorization(Layout storage s, uint256 orderId, Order storage o) internal {
+        if (o.grantId == 0 || o.grantRevoked) return;
+        o.grantRevoked = true;
+        s.authorizations.revokeForRefund(o.grantId);
+        emit AuthorizationRevoked(orderId, o.grantId);
+    }
+
+    function _settle(uint256 orderId, uint32 billNo, Order storage o, Bill storage b) internal {
+        b.status = BillStatus.Settled;
+        b.settledAt = uint64(block.timestamp);
+        emit TradeSettled(orderId, billNo, _certificate(orderId, billNo, o, b), msg.sender);
+    }
+
+    /// @dev Outcomes are final: the clearing instruction is emitted at once.
+    function _resolve(
+        Layout storage s,
+        uint256 orderId,
+        uint32 billNo,
+        Resolution resolution,
+        Outcome outcome,
+        uint128 refund,
+        bytes32 documentHash
+    ) internal {
+        Order storage o = s.orders[orderId];
+        Bill storage b = s.bills[orderId][billNo];
+        if (resolution != Resolution.NonDelivery) b.dispute = DisputeStatus.Resolved;
+        b.refund = refund;
+        b.cleared = true;
+        BillStatus status = outcome == Outcome.Refund ? BillStatus.Refunded : BillStatus.Settled;
+        if (status == BillStatus.Settled && b.settledAt == 0) b.settledAt = uint64(block.timestamp);
+        b.status = status;
+        emit DisputeResolved(orderId, billNo, resolution, outcome, refund, documentHash, status, msg.sender);
+        if (refund != 0) _revokeAuthorization(s, orderId, o);
+        if (status == BillStatus.Settled) {
+            emit TradeSettled(orderId, billNo, _certificate(orderId, billNo, o, b), msg.sender);
+        }
+        _emitClearing(orderId, billNo, o, b);
+    }
+
+    function _certificate(uint256 orderId, uint32 billNo, Order storage o, Bill storage b)
+        internal
+        view
+        returns (Certificate memory c)
+    {
+        c.orderId = orderId;
+        c.billNo = billNo;
+        c.productId = o.productId;
+        c.version = o.version;
+        c.buyer = o.buyer;
+        c.seller = o.seller;
+        c.buyerExchange = o.buyerExchange;
+        c.sellerExchange = o.sellerExchange;
+        c.contractType = o.contractType;
+        c.contractHash = o.contractHash;
+        c.invoiceHash = b.invoiceHash;
+        c.units = b.units;
+        c.unitPrice = o.unitPrice;
+        c.currency = o.currency;
+        c.amount = b.amount;
+        c.listingFeeBps = o.listingFeeBps;
+        c.buyerExchangeFeeBps = o.buyerExchangeFeeBps;
+        c.paymentEvidence = b.paymentEvidence;
+        c.deliveryEvidence = b.deliveryEvidence;
+        c.grantId = o.grantId;
+        c.paidAt = b.paidAt;
+        c.deliveredAt = b.deliveredAt;
+        c.settledAt = b.settledAt;
+        c.legs = FeeSplit.split(b.amount, b.refund, o.listingFeeBps, o.buyerExchangeFeeBps);
+    }
+
+    function _emitClearing(uint256 orderId, uint32 billNo, Order storage o, Bill storage b) internal {
+        emit ClearingInstruction(orderId, billNo, _certificate(orderId, billNo, o, b));
+    }
+
+    function _checkOutcome(Outcome outcome, uint128 refund, uint128 amount) internal pure {
+        bool valid = (outcome == Outcome.Refund && refund == amount) || (outcome == Outcome.Release && refund == 0)
+            || (outcome == Outcome.Partial && refund > 0 && refund < amount);
+        if (!valid) revert InvalidOutcome(outcome, refund, amount);
+    }
+
+    function _existingOrder(Layout storage s, uint256 orderId) internal view returns (Order storage o) {
+        o = s.orders[orderId];
+        if (o.status == OrderStatus.None) revert UnknownOrder(orderId);
+    }
+
+    /// @dev An existing order that is not frozen: the guard of every party's step.
+    function _order(Layout storage s, uint256 orderId) internal view returns (Order storage o) {
+        o = _existingOrder(s, orderId);
+        if (o.frozen) revert OrderIsFrozen(orderId);
+    }
+
+    function _fixedBill(Layout storage s, uint256 orderId, Order storage o) internal view returns (Bill storage) {
+        if (o.metered) revert NotFixedPrice(orderId);
+        return s.bills[orderId][0];
+    }
+
+    function _requireOrderStatus(uint256 orderId, Order storage o, OrderStatus status) internal view {
+        if (o.status != status) revert OrderNotInStatus(orderId, o.status);
+    }
+
+    function _requireBillStatus(uint256 orderId, uint32 billNo, Bill storage b, BillStatus status) internal view {
+        if (b.status != status) revert BillNotInStatus(orderId, billNo, b.status);
+    }
+
+    function _requireNoOpenDispute(uint256 orderId, uint32 billNo, Bill storage b) internal view {
+        if (b.dispute == DisputeStatus.Open) revert DisputeIsOpen(orderId, billNo);
+    }
+
+    function _requireOpenDispute(uint256 orderId, uint32 billNo, Bill storage b) internal view {
+        if (b.dispute != DisputeStatus.Open) revert NoOpenDispute(orderId, billNo);
+    }
+
+    function _requireListingOperator(Layout storage s, Order storage o) internal view {
+        if (!_isOperator(s, o.sellerExchange)) {
+            revert NotListingExchangeOperator(msg.sender, o.sellerExchange);
+        }
+    }
+
+    function _requireRegulator(Layout storage s) internal view {
+        if (!_isRegulator(s)) revert NotRegulator(msg.sender);
+    }
+
+    function _isOperator(Layout storage s, bytes32 exchange) internal view returns (bool) {
+        return s.exchanges.isActiveOperator(msg.sender, exchange);
+    }
+
+    function _isRegulator(Layout storage s) internal view returns (bool) {
+        return s.exchanges.isRegulator(msg.sender);
+    }
+
+    function _requireActiveExchange(Layout storage s, bytes32 exchange) internal view {
+        if (s.exchanges.exchangeStatus(exchange) != IExchangeRegistry.ExchangeStatus.Active) {
+            revert ExchangeNotActive(exchange);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+"""TradeSettlement's state rebuilt from its events alone, as a regulator replaying the ledger
+would: the proof that every state change emits every field it changes.
+
+A pure fold over decoded events (name, arguments) in log order; its result has the shape of the
+contract's views (`order`, `bill`, `feeSchedule`, `exportBasis`) so a test compares them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.contracts.market import BillStatus, DisputeStatus, OrderStatus, Resolution
+
+GRANT_FIELDS = (
+    "right",
+    "onwardTransfer",
+    "validFrom",
+    "validUntil",
+    "maxUses",
+    "purposeCode",
+    "purposeHash",
+    "destinations",
+)
+EMPTY_BILL = {
+    "status": BillStatus.NONE,
+    "dispute": DisputeStatus.NONE,
+    "cleared": False,
+    "amount": 0,
+    "units": 0,
+    "refund": 0,
+    "paidAt": 0,
+    "deliveredAt": 0,
+    "settledAt": 0,
+    "proposedOutcome": 0,
+    "mediationAcceptances": 0,
+    "proposedRefund": 0,
+    "paymentEvidence": bytes(32),
+    "deliveryEvidence": bytes(32),
+    "invoiceHash": bytes(32),
+    "proposalHash": bytes(32),
+}
+
+
+@dataclass
+class SettlementState:
+    orders: dict[int, dict[str, Any]] = field(default_factory=dict)
+    bills: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    fee_schedules: dict[bytes, tuple[int, int]] = field(default_factory=dict)
+    export_bases: dict[tuple[int, str], tuple[int, bytes, int, int]] = field(default_factory=dict)
+
+
+def rebuild(events: Iterable[tuple[str, dict[str, Any]]]) -> SettlementState:
+    state = SettlementState()
+    for name, args in events:
+        apply(state, name, args)
+    return state
+
+
+def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
+    """Fold one event into the state."""
+    order = state.orders.get(args.get("orderId", -1))
+    key = (args.get("orderId", -1), args.get("billNo", 0))
+    if name == "FeeScheduleSet":
+        state.fee_schedules[args["exchange"]] = (args["listingFeeBps"], args["buyerExchangeFeeBps"])
+    elif name == "ExportBasisRegistered":
+        state.export_bases[(args["productId"], args["recipient"])] = (
+            args["kind"],
+            args["referenceHash"],
+            args["validFrom"],
+            args["validUntil"],
+        )
+    elif name == "ExportBasisRevoked":
+        del state.export_bases[(args["productId"], args["recipient"])]
+    elif name == "OrderCreated":
+        created = dict(args["order"])
+        created["grant"] = tuple(created["grant"][part] for part in GRANT_FIELDS)
+        state.orders[args["orderId"]] = created
+    elif order is None:
+        return
+    elif name == "OrderAccepted":
+        order["status"] = OrderStatus.ACCEPTED
+        if not order["metered"]:
+            state.bills[key] = {
+                **EMPTY_BILL,
+                "status": BillStatus.DUE,
+                "amount": args["billAmount"],
+                "units": order["quantity"],
+            }
+    elif name == "CancellationConsented":
+        order["cancelConsents"] = args["consents"]
+    elif name == "OrderCancelled":
+        order["status"] = OrderStatus.CANCELLED
+    elif name == "AuthorizationIssued":
+        order["grantId"] = args["grantId"]
+    elif name == "AuthorizationRevoked":
+        order["grantRevoked"] = True
+    elif name == "FreezeChanged":
+        order["frozen"] = args["frozen"]
+    elif name == "StatementRecorded":
+        order["billedUnits"] += args["units"]
+        order["statementCount"] = args["billNo"]
+        state.bills[key] = {
+            **EMPTY_BILL,
+            "status": BillStatus.DUE,
+            "amount": args["amount"],
+            "units": args["units"],
+            "deliveredAt": args["recordedAt"],
+            "deliveryEvidence": args["deliveryEvidence"],
+        }
+    else:
+        _apply_to_bill(state.bills[key], order, name, args)
+
+
+def _apply_to_bill(
+    bill: dict[str, Any], order: dict[str, Any], name: str, args: dict[str, Any]
+) -> None:
+    if name == "BillPaid":
+        bill.update(
+            status=args["status"], paidAt=args["paidAt"], paymentEvidence=args["paymentEvidence"]
+        )
+    elif name == "Delivered":
+        bill.update(
+            status=BillStatus.DELIVERED,
+            deliveredAt=args["deliveredAt"],
+            deliveryEvidence=args["deliveryEvidence"],
+        )
+    elif name == "InvoiceRecorded":
+        bill["invoiceHash"] = args["invoiceHash"]
+    elif name == "TradeSettled":
+        bill.update(status=BillStatus.SETTLED, settledAt=args["certificate"]["settledAt"])
+    elif name == "DisputeRaised":
+        bill["dispute"] = DisputeStatus.OPEN
+    elif name == "MediationProposed":
+        bill.update(
+            proposedOutcome=args["outcome"],
+            proposedRefund=args["refund"],
+            proposalHash=args["proposalHash"],
+            mediationAcceptances=0,
+        )
+    elif name == "MediationAccepted":
+        bill["mediationAcceptances"] |= 1 if args["party"] == order["buyer"] else 2
+    elif name == "DisputeResolved":
+        if args["resolution"] != Resolution.NON_DELIVERY:
+            bill["dispute"] = DisputeStatus.RESOLVED
+        bill.update(refund=args["refund"], status=args["status"], cleared=True)
+    elif name == "ClearingInstruction":
+        bill["cleared"] = True
+    else:
+        raise ValueError(f"unknown TradeSettlement event {name}")

@@ -1,0 +1,144 @@
+"""TradeSettlement's whole state, rebuilt from its events alone, equals what its views return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hexbytes import HexBytes
+
+from tests.contracts.market import (
+    DELIVERY_DEADLINE,
+    DISPUTE_WINDOW,
+    EXCHANGE_A,
+    EXCHANGE_B,
+    EXCHANGE_C,
+    FIXED_PRICE,
+    IMPORTANT_PRODUCT,
+    INSPECTION_PERIOD,
+    PER_CALL_PRODUCT,
+    ExportBasisKind,
+    Market,
+    Outcome,
+    Resolution,
+    h,
+    plain,
+)
+from tests.contracts.settlement_events import rebuild
+
+
+def all_events(market: Market) -> list[tuple[str, dict[str, Any]]]:
+    """Every TradeSettlement event since genesis, in log order."""
+    by_topic = {}
+    for entry in market.settlement.abi:
+        if entry["type"] == "event":
+            event = getattr(market.settlement.events, entry["name"])()
+            by_topic[HexBytes(event.topic)] = event
+    proxy = market.chain.at("UpgradeProxy", market.settlement.address)
+    proxy_topics = {
+        HexBytes(proxy.events.Upgraded().topic),
+        HexBytes(proxy.events.AdminChanged().topic),
+    }
+    logs = market.chain.w3.eth.get_logs({"address": market.settlement.address, "fromBlock": 0})
+    decoded = [
+        by_topic[log["topics"][0]].process_log(log)
+        for log in logs
+        if log["topics"][0] not in proxy_topics
+    ]
+    return [(log["event"], plain(log["args"])) for log in decoded]
+
+
+def run_a_busy_market(market: Market) -> None:
+    """Orders through every transition: settled and cleared, cancelled both ways, refunded for
+    non-delivery, mediated, awarded, frozen and released, metered with statements."""
+    s = market.settlement.functions
+    send = market.chain.transact
+    cleared = market.settled()
+    send(s.recordInvoice(cleared, 0, h("invoice")), market.seller)
+    market.create()
+    send(s.cancel(market.create()), market.buyer)
+    consented = market.accepted()
+    send(s.cancel(consented), market.seller)
+    send(s.cancel(consented), market.buyer)
+    half_consented = market.accepted()
+    send(s.cancel(half_consented), market.buyer)
+    undelivered = market.paid()
+    mediated = market.disputed()
+    send(s.proposeMediation(mediated, 0, Outcome.RELEASE, 0, h("first")), market.operator_a)
+    send(s.acceptMediation(mediated, 0, h("first")), market.buyer)
+    send(s.proposeMediation(mediated, 0, Outcome.PARTIAL, 5_000, h("second")), market.operator_a)
+    send(s.acceptMediation(mediated, 0, h("second")), market.seller)
+    send(s.acceptMediation(mediated, 0, h("second")), market.buyer)
+    pending = market.disputed()
+    send(s.proposeMediation(pending, 0, Outcome.REFUND, 3 * FIXED_PRICE, h("p")), market.operator_a)
+    send(s.acceptMediation(pending, 0, h("p")), market.seller)
+    awarded = market.disputed()
+    send(
+        s.recordAward(
+            awarded, 0, Resolution.COURT_JUDGMENT, Outcome.REFUND, 3 * FIXED_PRICE, h("j")
+        ),
+        market.regulator,
+    )
+    frozen = market.delivered()
+    send(s.setFrozen(frozen, True, h("hold")), market.regulator)
+    thawed = market.delivered()
+    send(s.setFrozen(thawed, True, h("hold")), market.regulator)
+    send(s.setFrozen(thawed, False, h("release")), market.regulator)
+    metered = market.accepted(PER_CALL_PRODUCT, quantity=1_000)
+    for units in (100, 200, 300):
+        market.statement(metered, units)
+    send(s.pay(metered, 1, h("p1")), market.operator_b)
+    send(s.pay(metered, 2, h("p2")), market.operator_b)
+    send(s.confirm(metered, 1), market.buyer)
+    send(s.raiseDispute(metered, 2, h("count")), market.seller)
+    send(
+        s.recordAward(metered, 2, Resolution.ARBITRAL_AWARD, Outcome.PARTIAL, 100, h("a")),
+        market.operator_a,
+    )
+    send(s.setFeeSchedule(10, 20), market.operator_c)
+    now = market.chain.timestamp
+    send(
+        s.registerExportBasis(
+            IMPORTANT_PRODUCT,
+            market.foreign_buyer,
+            ExportBasisKind.CERTIFICATION,
+            h("c"),
+            now,
+            now + 10**6,
+        ),
+        market.regulator,
+    )
+    send(
+        s.registerExportBasis(
+            IMPORTANT_PRODUCT, market.buyer, ExportBasisKind.SECURITY_ASSESSMENT, h("s"), 1, 2
+        ),
+        market.regulator,
+    )
+    send(s.revokeExportBasis(IMPORTANT_PRODUCT, market.buyer, h("gone")), market.regulator)
+    market.create(IMPORTANT_PRODUCT, buyer=market.foreign_buyer)
+    market.chain.advance(max(INSPECTION_PERIOD, DELIVERY_DEADLINE, DISPUTE_WINDOW) + 1)
+    send(s.finalizeClearing(cleared, 0), market.stranger)
+    send(s.claimNonDelivery(undelivered), market.buyer)
+    send(s.finalize(thawed, 0), market.stranger)
+
+
+def test_the_state_rebuilt_from_events_equals_the_contract_state(market: Market) -> None:
+    run_a_busy_market(market)
+    rebuilt = rebuild(all_events(market))
+    count = market.settlement.functions.orderCount().call()
+    assert sorted(rebuilt.orders) == list(range(1, count + 1))
+    for order_id, order in rebuilt.orders.items():
+        assert order == market.order(order_id), order_id
+        bill_numbers = range(1, order["statementCount"] + 1) if order["metered"] else [0]
+        for bill_no in bill_numbers:
+            if (order_id, bill_no) in rebuilt.bills:
+                assert rebuilt.bills[(order_id, bill_no)] == market.bill(order_id, bill_no)
+            else:
+                assert market.bill(order_id, bill_no)["status"] == 0
+    for code in (EXCHANGE_A, EXCHANGE_B, EXCHANGE_C):
+        assert rebuilt.fee_schedules[code] == market.settlement.functions.feeSchedule(code).call()
+    for recipient in (market.buyer, market.foreign_buyer):
+        expected = market.settlement.functions.exportBasis(IMPORTANT_PRODUCT, recipient).call()
+        assert (
+            rebuilt.export_bases.get((IMPORTANT_PRODUCT, recipient), (0, bytes(32), 0, 0))
+            == expected
+        )
