@@ -111,9 +111,7 @@ def export_chain(
         written = _write_blocks(reader, out, first, last)
     finally:
         db.close()
-    logger.info(
-        "export done", extra={"fields": {"first": first, "last": last, "bytes": written}}
-    )
+    logger.info("export done", extra={"fields": {"first": first, "last": last, "bytes": written}})
     return ExportSummary(first, last, written)
 
 

@@ -8,9 +8,9 @@ block. Blocks are immutable under their hash, so recent ones are kept decoded.
 from __future__ import annotations
 
 from eth.abc import (
+    AtomicDatabaseAPI,
     BlockAPI,
     BlockHeaderAPI,
-    ChainDatabaseAPI,
     ReceiptAPI,
     StateAPI,
     TransactionBuilderAPI,
@@ -25,6 +25,8 @@ from rlp.exceptions import RLPException
 
 from node.chain.chaindb import QbftChainDB
 from node.chain.ethereum_chain import EthereumChain, make_ethereum_chain_class
+from node.chain.fees import blob_params, next_base_fee
+from node.chain.forks import Fork
 from node.chain.genesis import Genesis
 from node.chain.header import QbftBlock
 from node.chain.header_rules import decoded_extra
@@ -32,6 +34,7 @@ from node.chain.vm import QbftPragueVM
 from node.storage.block_writes import PendingBlockWrites
 from node.storage.leveldb import LevelDB
 from node.storage.recent_cache import RecentCache
+from node.storage.schema import total_difficulty_key
 
 RECENT_BLOCKS_CACHED = 32
 
@@ -54,7 +57,7 @@ def make_chain_class(genesis: Genesis) -> type[Chain]:
     )
 
 
-def make_chaindb(genesis: Genesis, db: ChainDatabaseAPI | LevelDB | PendingBlockWrites) -> ChainDB:
+def make_chaindb(genesis: Genesis, db: AtomicDatabaseAPI) -> ChainDB:
     """QBFT headers must be read back with their own class (their hash differs)."""
     return QbftChainDB(db) if genesis.qbft is not None else ChainDB(db)
 
@@ -84,6 +87,27 @@ class ChainReader:
         if isinstance(self.chain_class, type) and issubclass(self.chain_class, EthereumChain):
             return self.chain_class.vm_class_at(number, timestamp, difficulty)
         return self.chain_class.get_vm_class_for_block_number(BlockNumber(number))
+
+    def fork_of(self, header: BlockHeaderAPI) -> Fork:
+        if self.genesis.forks is None:
+            return Fork.PRAGUE
+        return self.genesis.forks.fork_at(header.block_number, header.timestamp, header.difficulty)
+
+    def next_fork(self, parent: BlockHeaderAPI) -> Fork:
+        """The fork of the block after ``parent``, were it made a second later (the pool and
+        the fee figures look one block ahead)."""
+        if self.genesis.forks is None:
+            return Fork.PRAGUE
+        difficulty = 0 if self.fork_of(parent) >= Fork.PARIS else 1
+        return self.genesis.forks.fork_at(parent.block_number + 1, parent.timestamp + 1, difficulty)
+
+    def next_base_fee(self, parent: BlockHeaderAPI) -> int:
+        return next_base_fee(parent, self.next_fork(parent), fixed_zero=self.is_qbft)
+
+    def blob_base_fee(self, header: BlockHeaderAPI) -> int:
+        """What a blob gas unit cost in the block of ``header``; 0 before Cancun."""
+        blobs = blob_params(self.fork_of(header))
+        return 0 if blobs is None else blobs.base_fee(header.excess_blob_gas)
 
     def block_class(self, header: BlockHeaderAPI) -> type[BlockAPI]:
         return self.chain_class.get_vm_class(header).get_block_class()
@@ -125,6 +149,14 @@ class ChainReader:
             cached = tuple(self.chaindb.get_receipts(header, builder))
             self._recent_receipts.put(header.hash, cached)
         return cached
+
+    def total_difficulty(self, header: BlockHeaderAPI) -> int:
+        """The sum of the difficulties up to ``header``; imported blocks record theirs, while a
+        QBFT block's (difficulty 1 each) is py-evm's score."""
+        stored = self.db.get(total_difficulty_key(header.hash))
+        if stored is not None:
+            return int.from_bytes(stored, "big")
+        return self.chaindb.get_score(header.hash)
 
     def transaction_location(self, tx_hash: bytes) -> tuple[int, int] | None:
         """``(block number, index)`` of a transaction on the canonical chain."""

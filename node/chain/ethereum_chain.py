@@ -30,7 +30,9 @@ HEADER_TIMESTAMP_INDEX = 11
 
 
 class EthereumChain(Chain):
-    schedule: ClassVar[ForkSchedule] = ForkSchedule(blocks=(), terminal_total_difficulty=None, times=())
+    schedule: ClassVar[ForkSchedule] = ForkSchedule(
+        blocks=(), terminal_total_difficulty=None, times=()
+    )
     chaindb_class = ChainDB
 
     @classmethod
@@ -49,7 +51,7 @@ class EthereumChain(Chain):
         return vm_class_for(cls.schedule.block_fork_at(block_number), cls.schedule.dao_fork_block)
 
     def get_vm(self, at_header: BlockHeaderAPI | None = None) -> VirtualMachineAPI:
-        header = self.ensure_header(at_header)
+        header = self.ensure_header(at_header)  # type: ignore[arg-type]  # py-evm accepts None
         return self.get_vm_class(header)(
             header=header,
             chaindb=self.chaindb,
@@ -68,10 +70,12 @@ class EthereumChain(Chain):
         vm_class = self.get_vm_class(block.header)
         base = vm_class.create_header_from_parent(parent, timestamp=block.header.timestamp)
         vm = self.get_vm(base.copy(gas_used=block.header.gas_used))
-        imported = vm.import_block(block).block
+        result = vm.import_block(block)
+        imported = result.block
         if imported.hash != block.hash:
             raise ValidationError(_first_difference(imported.header, block.header))
-        return self.persist_block(imported, perform_validation)
+        persisted = self.persist_block(imported, perform_validation)
+        return BlockImportResult(*persisted, meta_witness=result.meta_witness)
 
     def _check_merge(self, parent: BlockHeaderAPI, header: BlockHeaderAPI) -> None:
         terminal = self.schedule.terminal_total_difficulty
@@ -147,5 +151,3 @@ def ethereum_genesis_header(
     }
     names = header_class._meta.field_names
     return header_class(**{name: value for name, value in fields.items() if name in names})
-
-

@@ -8,6 +8,7 @@ Paris on, py-evm's proof-of-stake header rules apply unchanged.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from eth.abc import VirtualMachineAPI
 from eth.consensus.noproof import NoProofConsensus
@@ -59,10 +60,10 @@ def vm_class_for(fork: Fork, dao_fork_block: int | None = None) -> type[VirtualM
     """The VM of ``fork``; the DAO fork's irregular state change happens at ``dao_fork_block``
     when the chain supports it (geth's ``daoForkSupport``)."""
     stock = STOCK_VMS[fork]
-    settings: dict[str, object] = {"__name__": stock.__name__}
+    settings: dict[str, Any] = {}
     if fork < Fork.PARIS:
         settings["consensus_class"] = NoProofConsensus
     if Fork.HOMESTEAD <= fork < Fork.PARIS:
         settings["support_dao_fork"] = dao_fork_block is not None
         settings["_dao_fork_block_number"] = dao_fork_block
-    return stock.configure(**settings)
+    return stock.configure(__name__=stock.__name__, **settings)

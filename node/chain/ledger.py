@@ -44,6 +44,7 @@ from node.storage.schema import (
     GENESIS_HASH_KEY,
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
+    total_difficulty_key,
 )
 
 
@@ -243,13 +244,17 @@ class Ledger(ChainReader):
         writes = PendingBlockWrites(self.db)
         try:
             imported = self.chain_class(writes).import_block(block).imported_block
-            receipts = tuple(make_chaindb(self.genesis, writes).get_receipts(
-                imported.header, imported.get_receipt_builder()
-            ))
+            receipts = tuple(
+                make_chaindb(self.genesis, writes).get_receipts(
+                    imported.header, imported.get_receipt_builder()
+                )
+            )
         except Exception as error:  # every rule py-evm enforces raises its own type
             writes.discard()
             raise InvalidBlockError(block.number, str(error) or type(error).__name__) from error
         index_block_logs(writes, imported.number, receipts)
+        total = self.total_difficulty(head) + imported.header.difficulty
+        writes[total_difficulty_key(imported.hash)] = total.to_bytes(32, "big")
         writes.flush()
         return imported
 
@@ -266,7 +271,7 @@ class Ledger(ChainReader):
         if parent.hash != head.hash:
             stored = self.header_by_number(block.number)
             if stored is not None and stored.hash == block.hash:
-                return self.block(stored)
+                return cast(QbftBlock, self.block(stored))
             raise HeaderRuleViolation(
                 "finality", f"block #{block.number} does not extend the head #{head.block_number}"
             )
