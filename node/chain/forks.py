@@ -95,14 +95,6 @@ class ForkSchedule:
                 current = fork
         return current
 
-    @property
-    def latest(self) -> Fork:
-        if self.times:
-            return self.times[-1][1]
-        if self.terminal_total_difficulty is not None:
-            return Fork.PARIS
-        return self.block_fork_at(2**63)
-
 
 def _number(config: dict[str, Any], key: str) -> int | None:
     value = config.get(key)
@@ -127,8 +119,8 @@ def parse_fork_schedule(config: dict[str, Any]) -> ForkSchedule:
     times = _ascending(config, TIME_FORK_KEYS, "time")
     ttd = _number(config, "terminalTotalDifficulty")
     if times and ttd is None:
-        ttd = 0  # time-scheduled forks come after the merge: without a terminal difficulty
-        # the chain was proof of stake from its genesis
+        ttd = 0  # time-scheduled forks follow the merge: without a terminal difficulty, the
+        # chain has been proof of stake since genesis
     if ttd is not None and (not blocks or blocks[-1][1] < Fork.LONDON):
         raise ForkScheduleError("the merge (terminalTotalDifficulty) needs londonBlock")
     dao_block = _number(config, "daoForkBlock") if config.get("daoForkSupport") else None
