@@ -87,7 +87,7 @@ def check_sidecar(versioned_hashes: tuple[bytes, ...], sidecar: BlobSidecar) -> 
         if len(blob) != BYTES_PER_BLOB or len(commitment) != KZG_BYTES or len(proof) != KZG_BYTES:
             raise InvalidSidecar(f"invalid blob {index}: wrong size")
         try:
-            valid = ckzg.verify_blob_kzg_proof(blob, commitment, proof, _trusted_setup())
+            valid = ckzg.verify_blob_kzg_proof(blob, commitment, proof, trusted_setup())
         except RuntimeError as error:  # ckzg's refusal of malformed points
             raise InvalidSidecar(f"invalid blob {index}: {error}") from error
         if not valid:
@@ -95,7 +95,7 @@ def check_sidecar(versioned_hashes: tuple[bytes, ...], sidecar: BlobSidecar) -> 
 
 
 @cache
-def _trusted_setup() -> Any:
+def trusted_setup() -> Any:
     """The KZG ceremony's setup (py-evm ships it for the point-evaluation precompile); loading
     it takes a while, so once per process."""
     return ckzg.load_trusted_setup(TRUSTED_SETUP_PATH, 0)
