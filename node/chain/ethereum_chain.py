@@ -24,11 +24,6 @@ from node.chain.ethereum_vms import vm_class_for
 from node.chain.forks import ForkSchedule
 from node.chain.genesis import Genesis
 
-HEADER_NUMBER_INDEX = 8
-HEADER_DIFFICULTY_INDEX = 7
-HEADER_TIMESTAMP_INDEX = 11
-
-
 class EthereumChain(Chain):
     schedule: ClassVar[ForkSchedule] = ForkSchedule(
         blocks=(), terminal_total_difficulty=None, times=()

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from eth.abc import BlockAPI
+from eth.chains.base import MiningChain
+from eth.db.atomic import AtomicDB
+from eth_keys import keys
 
 from node.chain.chain_file import decode_block, split_blocks
-from node.chain.genesis import load_genesis
+from node.chain.ethereum_chain import ethereum_genesis_header, make_ethereum_chain_class
+from node.chain.ethereum_vms import vm_class_for
+from node.chain.genesis import Genesis, genesis_state_root, load_genesis, parse_genesis
 from node.chain.ledger import InvalidBlockError, Ledger
 from node.storage.leveldb import LevelDB
 
@@ -79,3 +85,64 @@ def test_a_proof_of_work_block_after_the_terminal_difficulty_is_refused(ledger: 
         "block #1 is invalid: proof-of-work block (difficulty 1) after the terminal total"
         " difficulty 131072"
     )
+
+
+POW_SENDER_KEY = keys.PrivateKey(b"\x01" * 32)
+POW_GENESIS: dict[str, Any] = {
+    "config": {
+        "chainId": 7,
+        "homesteadBlock": 0,
+        "eip150Block": 0,
+        "eip155Block": 2,
+        "eip158Block": 2,
+        "byzantiumBlock": 3,
+        "constantinopleBlock": 3,
+        "petersburgBlock": 3,
+        "istanbulBlock": 4,
+        "berlinBlock": 5,
+        "londonBlock": 6,
+    },
+    "difficulty": "0x20000",
+    "gasLimit": "0x1000000",
+    "alloc": {POW_SENDER_KEY.public_key.to_canonical_address().hex(): {"balance": hex(10**20)}},
+}
+
+
+def mine_pow_chain(genesis: Genesis, blocks: int) -> list[BlockAPI]:
+    """Blocks mined by py-evm's own MiningChain under the same schedule, one transfer each."""
+    assert genesis.forks is not None
+    numbered = dict((number, vm_class_for(fork)) for number, fork in genesis.forks.blocks)
+    mining = MiningChain.configure(vm_configuration=tuple(numbered.items()), chain_id=7)
+    db = AtomicDB()
+    header = ethereum_genesis_header(
+        make_ethereum_chain_class(genesis, genesis.forks),
+        genesis,
+        genesis_state_root(genesis.alloc, db),
+    )
+    chain = mining.from_genesis_header(db, header)
+    mined = []
+    for nonce in range(blocks):
+        unsigned = chain.get_vm().create_unsigned_transaction(
+            nonce=nonce, gas_price=10**10, gas=21_000, to=b"\x02" * 20, value=1, data=b""
+        )
+        chain.apply_transaction(unsigned.as_signed_transaction(POW_SENDER_KEY))
+        mined.append(chain.mine_block(mix_hash=b"\x00" * 32, nonce=b"\x00" * 8))
+    return mined
+
+
+def test_a_proof_of_work_chain_across_six_forks_imports_to_the_mined_head(
+    open_leveldb: Callable[[str], LevelDB],
+) -> None:
+    genesis = parse_genesis(POW_GENESIS)
+    mined = mine_pow_chain(genesis, blocks=8)
+    ledger = Ledger(open_leveldb("pow"), genesis)
+    for block in mined:
+        ledger.import_ethereum_block(block)
+    head = ledger.head()
+    assert (head.block_number, head.hash) == (8, mined[-1].hash)
+    assert [type(ledger.block(ledger.header_by_number(n) or head)).__name__ for n in (1, 3, 6)] == [
+        "HomesteadBlock",
+        "PetersburgBlock",
+        "LondonBlock",
+    ]
+    assert ledger.total_difficulty(head) == 0x20000 + sum(b.header.difficulty for b in mined)
