@@ -24,6 +24,7 @@ from node.chain.ethereum_vms import vm_class_for
 from node.chain.forks import ForkSchedule
 from node.chain.genesis import Genesis
 
+
 class EthereumChain(Chain):
     schedule: ClassVar[ForkSchedule] = ForkSchedule(
         blocks=(), terminal_total_difficulty=None, times=()

@@ -1,11 +1,11 @@
 """Which block a JSON-RPC block parameter names, on a chain with immediate finality.
 
 QBFT commits a block only with a quorum of seals and never reverts it, so "safe" and
-"finalized" are the head. An imported chain is served as hive's clients are given it: its last
-imported block is head, safe and finalized at once. This node keeps no pending block (transactions wait in the pool
-until a proposer includes them), so "pending" is the head too; only eth_getTransactionCount
-reads "pending" as the pool's next nonce. Block lookups answer null for an unknown block;
-state lookups fail with geth's -32000 texts.
+"finalized" are the head. An imported chain is served as hive's clients are given it: its
+last imported block is head, safe and finalized at once. This node keeps no pending block
+(transactions wait in the pool until a proposer includes them), so "pending" is the head too;
+only eth_getTransactionCount reads "pending" as the pool's next nonce. Block lookups answer
+null for an unknown block; state lookups fail with geth's -32000 texts.
 """
 
 from __future__ import annotations
