@@ -36,6 +36,7 @@ from node.rpc.filters import FilterRegistry
 from node.rpc.limits import RpcLimits
 from node.rpc.server import create_rpc_app
 from node.storage.leveldb import LevelDB
+from node.txpool.blobs import trusted_setup
 from node.txpool.encoding import decode_raw_transaction
 from node.txpool.pool import TxPool
 from node.txpool.rules import rules_for_chain
@@ -95,9 +96,16 @@ class Node:
 
     async def submit_raw_transaction(self, raw: bytes) -> Hash32:
         blobs = self.pool.rules.blobs_enabled
-        tx = decode_raw_transaction(
-            raw, self._ledger.transaction_builder, blobs_enabled=blobs, require_blob_sidecar=True
+        decode = partial(
+            decode_raw_transaction,
+            raw,
+            self._ledger.transaction_builder,
+            blobs_enabled=blobs,
+            require_blob_sidecar=True,
         )
+        # A sidecar's KZG proofs cost milliseconds per blob: checked off the event loop.
+        is_blob = raw[:1] == bytes([BLOB_TX_TYPE])
+        tx = await self.run_query(decode) if blobs and is_blob else decode()
         canonical = tx.encode() if tx.type_id == BLOB_TX_TYPE else raw  # the sidecar is not kept
         tx_hash = self.pool.add(tx, self._accounts, canonical)
         self._filters.on_pending(tx_hash)
@@ -148,6 +156,8 @@ class Node:
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.rpc_url = f"http://{host}:{port}"
+        if self.pool.rules.blobs_enabled:  # loading the KZG setup takes seconds: not on demand
+            self._query_executor.submit(trusted_setup)
         genesis = self._ledger.genesis
         validators = self._ledger.validators_after(self._head)
         if self.is_validator and len(validators) > 1:
