@@ -6,6 +6,7 @@ from eth.abc import BlockHeaderAPI
 
 from node.chain.chain_reader import ChainReader
 from node.chain.fees import blob_params
+from node.chain.forks import Fork
 
 TX_SLOT_SIZE = 32 * 1024
 """Pool capacity is counted in 32 KiB slots (as geth), so large transactions cost more room."""
@@ -30,6 +31,8 @@ class PoolRules:
     - `max_tx_bytes`: geth's txMaxSize, 128 KiB of encoded transaction.
     - `price_bump_percent`: geth's `--txpool.pricebump`; with zero fees a replacement must
       still raise both fee cap and tip, so 0 -> 0 is "replacement transaction underpriced".
+    - `fork`: the rules of the next block (Prague on QBFT): EIP-3860's init-code limits apply
+      from Shanghai, EIP-7623's calldata floor from Prague, and the blob limit is the fork's.
     - `full_refresh_interval`: a new head rereads the nonces of the senders it included (and
       of those whose transaction the builder dropped); every this many heads it rereads them
       all, since a nonce also moves without a transaction of the sender's own: an EIP-7702
@@ -47,6 +50,7 @@ class PoolRules:
     max_tx_bytes: int = 4 * TX_SLOT_SIZE
     price_bump_percent: int = 10
     full_refresh_interval: int = 64
+    fork: Fork = Fork.PRAGUE
 
 
 GETH_MIN_TIP = 1
@@ -60,9 +64,11 @@ def rules_for_chain(reader: ChainReader, head: BlockHeaderAPI) -> PoolRules:
     transactions once the next block's fork has a blob market."""
     if reader.is_qbft:
         return PoolRules(chain_id=reader.chain_id, block_gas_limit=reader.genesis.gas_limit)
+    fork = reader.next_fork(head)
     return PoolRules(
         chain_id=reader.chain_id,
         block_gas_limit=head.gas_limit,
         min_tip=GETH_MIN_TIP,
-        blobs_enabled=blob_params(reader.next_fork(head)) is not None,
+        blobs_enabled=blob_params(fork) is not None,
+        fork=fork,
     )
