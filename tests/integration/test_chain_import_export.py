@@ -167,3 +167,11 @@ def test_a_qbft_chain_exported_from_a_validator_reimports_with_its_seals(tmp_pat
     again = run_dcl("export-chain", "--datadir", tmp_path / "copy", tmp_path / "again.rlp")
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "again.rlp").read_bytes() == (tmp_path / "qbft.rlp").read_bytes()
+
+
+def test_fee_suggestions_on_an_imported_chain_meet_its_pools_minimum_tip(tmp_path: Path) -> None:
+    import_chain(tmp_path / "node")
+    with running_node(tmp_path / "node") as node:
+        tip = rpc(node.rpc_url, "eth_maxPriorityFeePerGas")
+        price = rpc(node.rpc_url, "eth_gasPrice")
+    assert (tip, price) == ("0x1", hex(0x44103F2 + 1))

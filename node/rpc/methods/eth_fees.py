@@ -24,20 +24,28 @@ from node.rpc.fee_history import (
 from node.rpc.format import quantity
 from node.rpc.params import BlockNumber, BlockTag
 from node.rpc.registry import RpcContext, optional, required, rpc_method
+from node.txpool.rules import GETH_MIN_TIP
 
 SUGGESTED_TIP = 0
+
+
+def suggested_tip(ledger: ChainReader) -> int:
+    """Zero on QBFT; on an imported chain the least tip its pool admits (geth's default
+    price limit), so that a wallet following the suggestion is not refused."""
+    return SUGGESTED_TIP if ledger.is_qbft else GETH_MIN_TIP
 
 
 @rpc_method("eth_gasPrice")
 async def gas_price(ctx: RpcContext) -> str:
     """geth's legacy price suggestion: the suggested tip plus the head's base fee."""
-    head = ctx.backend.ledger.head()
-    return quantity(SUGGESTED_TIP + (getattr(head, "base_fee_per_gas", 0) or 0))
+    ledger = ctx.backend.ledger
+    head = ledger.head()
+    return quantity(suggested_tip(ledger) + (getattr(head, "base_fee_per_gas", 0) or 0))
 
 
 @rpc_method("eth_maxPriorityFeePerGas")
 async def max_priority_fee_per_gas(ctx: RpcContext) -> str:
-    return quantity(SUGGESTED_TIP)
+    return quantity(suggested_tip(ctx.backend.ledger))
 
 
 @rpc_method("eth_blobBaseFee")
