@@ -63,8 +63,8 @@ class _Progress:
 def import_chain(datadir: Path, genesis_file: Path, chain_file: Path) -> ImportSummary:
     """Import the blocks of ``chain_file`` onto the chain of ``genesis_file``, initialising
     ``datadir`` for that genesis if it is new. Blocks the chain already holds are skipped."""
+    encoded = chain_file.read_bytes()  # before anything is created, so a wrong path leaves none
     data = init_datadir(datadir, genesis_file)
-    encoded = chain_file.read_bytes()
     db = LevelDB(data.chaindata)
     try:
         ledger = Ledger(db, data.load_genesis())

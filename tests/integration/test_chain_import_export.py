@@ -175,3 +175,13 @@ def test_fee_suggestions_on_an_imported_chain_meet_its_pools_minimum_tip(tmp_pat
         tip = rpc(node.rpc_url, "eth_maxPriorityFeePerGas")
         price = rpc(node.rpc_url, "eth_gasPrice")
     assert (tip, price) == ("0x1", hex(0x44103F2 + 1))
+
+
+def test_a_missing_chain_file_is_refused_before_the_data_directory_is_created(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "missing.rlp"
+    result = run_dcl("import-chain", "--genesis", GENESIS, "--datadir", tmp_path / "node", missing)
+    assert result.returncode == 1
+    assert result.stderr == f"dcl: error: [Errno 2] No such file or directory: '{missing}'\n"
+    assert not (tmp_path / "node").exists()
