@@ -15,6 +15,7 @@ from genesis.generator import NetworkExistsError, write_network
 from node.chain.extra_data import decode_extra_data
 from node.chain.genesis import GenesisError
 from node.chain.ledger import GenesisMismatchError
+from node.chain_transfer import export_chain, import_chain
 from node.consensus.describe import decode_and_describe, describe_extra_data, parse_hex
 from node.datadir import DataDir, DataDirError, init_datadir
 from node.logs import configure_logging
@@ -95,6 +96,20 @@ def cmd_run(args: argparse.Namespace) -> None:
     asyncio.run(_serve(config))
 
 
+def cmd_import_chain(args: argparse.Namespace) -> None:
+    summary = import_chain(args.datadir, args.genesis, args.chain_file)
+    print(
+        f"imported {summary.imported} blocks ({summary.skipped} already held);"
+        f" head #{summary.head_number} 0x{summary.head_hash.hex()}"
+        f" state root 0x{summary.state_root.hex()}"
+    )
+
+
+def cmd_export_chain(args: argparse.Namespace) -> None:
+    summary = export_chain(args.datadir, args.out, args.first, args.last)
+    print(f"exported blocks {summary.first}..{summary.last} ({summary.bytes_written} bytes)")
+
+
 def cmd_genesis_new(args: argparse.Namespace) -> None:
     try:
         write_network(
@@ -154,6 +169,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-empty-blocks", action="store_true", help="produce blocks only when there are txs"
     )
     run.set_defaults(handler=cmd_run)
+
+    importer = commands.add_parser(
+        "import-chain", help="import RLP blocks (geth's chain file format) onto a genesis"
+    )
+    importer.add_argument("--genesis", type=Path, required=True)
+    importer.add_argument("--datadir", type=Path, required=True)
+    importer.add_argument("chain_file", type=Path, metavar="CHAIN.rlp")
+    importer.set_defaults(handler=cmd_import_chain)
+
+    exporter = commands.add_parser(
+        "export-chain", help="write a stopped node's blocks as RLP (geth's chain file format)"
+    )
+    exporter.add_argument("--datadir", type=Path, required=True)
+    exporter.add_argument("out", type=Path, metavar="OUT.rlp")
+    exporter.add_argument("--from", dest="first", type=int, help="first block (default 0)")
+    exporter.add_argument("--to", dest="last", type=int, help="last block (default the head)")
+    exporter.set_defaults(handler=cmd_export_chain)
 
     genesis = commands.add_parser("genesis", help="genesis tools")
     genesis_commands = genesis.add_subparsers(dest="genesis_command", required=True)

@@ -6,20 +6,19 @@ two accounts per transaction; one state per head keeps that cost per block, not 
 
 from __future__ import annotations
 
-from eth.abc import StateAPI
+from eth.abc import BlockHeaderAPI, StateAPI
 from eth_typing import Address
 
-from node.chain.header import QbftBlockHeader
 from node.chain.ledger import Ledger
 
 
 class HeadAccounts:
-    def __init__(self, ledger: Ledger, head: QbftBlockHeader) -> None:
+    def __init__(self, ledger: Ledger, head: BlockHeaderAPI) -> None:
         self._ledger = ledger
         self._head = head
         self._state: StateAPI | None = None
 
-    def move_to(self, head: QbftBlockHeader) -> None:
+    def move_to(self, head: BlockHeaderAPI) -> None:
         if head.hash != self._head.hash:
             self._head = head
             self._state = None

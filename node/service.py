@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from aiohttp import web
-from eth.abc import SignedTransactionAPI
+from eth.abc import BlockHeaderAPI, SignedTransactionAPI
+from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 from eth_typing import Address, Hash32
 
 from node import __version__
@@ -35,9 +36,10 @@ from node.rpc.filters import FilterRegistry
 from node.rpc.limits import RpcLimits
 from node.rpc.server import create_rpc_app
 from node.storage.leveldb import LevelDB
+from node.txpool.blobs import trusted_setup
 from node.txpool.encoding import decode_raw_transaction
 from node.txpool.pool import TxPool
-from node.txpool.rules import PoolRules
+from node.txpool.rules import rules_for_chain
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,9 +69,9 @@ class Node:
         except Exception:
             self._db.close()
             raise
-        self._head = self._ledger.head()
+        self._head: BlockHeaderAPI = self._ledger.head()
         self._accounts = HeadAccounts(self._ledger, self._head)
-        self.pool = TxPool(PoolRules(chain_id=genesis.chain_id, block_gas_limit=genesis.gas_limit))
+        self.pool = TxPool(rules_for_chain(self._ledger, self._head))
         self._filters = FilterRegistry()
         self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="chain")
         self._query_executor = ThreadPoolExecutor(2, thread_name_prefix="query")
@@ -93,8 +95,19 @@ class Node:
         return f"dcl/v{__version__}/linux/python{sys.version_info.major}.{sys.version_info.minor}"
 
     async def submit_raw_transaction(self, raw: bytes) -> Hash32:
-        tx = decode_raw_transaction(raw, self._ledger.transaction_builder)
-        tx_hash = self.pool.add(tx, self._accounts, raw)
+        blobs = self.pool.rules.blobs_enabled
+        decode = partial(
+            decode_raw_transaction,
+            raw,
+            self._ledger.transaction_builder,
+            blobs_enabled=blobs,
+            require_blob_sidecar=True,
+        )
+        # A sidecar's KZG proofs cost milliseconds per blob: checked off the event loop.
+        is_blob = raw[:1] == bytes([BLOB_TX_TYPE])
+        tx = await self.run_query(decode) if blobs and is_blob else decode()
+        canonical = tx.encode() if tx.type_id == BLOB_TX_TYPE else raw  # the sidecar is not kept
+        tx_hash = self.pool.add(tx, self._accounts, canonical)
         self._filters.on_pending(tx_hash)
         if self._producer is not None:
             self._producer.notify_transaction()
@@ -128,7 +141,7 @@ class Node:
     # -- lifecycle ------------------------------------------------------------------------------
 
     @property
-    def head(self) -> QbftBlockHeader:
+    def head(self) -> BlockHeaderAPI:
         return self._head
 
     @property
@@ -143,6 +156,8 @@ class Node:
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.rpc_url = f"http://{host}:{port}"
+        if self.pool.rules.blobs_enabled:  # loading the KZG setup takes seconds: not on demand
+            self._query_executor.submit(trusted_setup)
         genesis = self._ledger.genesis
         validators = self._ledger.validators_after(self._head)
         if self.is_validator and len(validators) > 1:
@@ -160,7 +175,7 @@ class Node:
                 settings=ProductionSettings(genesis.qbft, self.config.produce_empty_blocks),
                 chain_executor=self._chain_executor,
                 on_block=self._on_block,
-                head=lambda: self._head,
+                head=lambda: cast(QbftBlockHeader, self._head),
             )
             self._producer_task = asyncio.create_task(self._producer.run(), name="producer")
         logger.info(

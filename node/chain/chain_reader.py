@@ -7,9 +7,9 @@ block. Blocks are immutable under their hash, so recent ones are kept decoded.
 
 from __future__ import annotations
 
-from typing import cast
-
 from eth.abc import (
+    AtomicDatabaseAPI,
+    BlockAPI,
     BlockHeaderAPI,
     ReceiptAPI,
     StateAPI,
@@ -17,25 +17,34 @@ from eth.abc import (
     VirtualMachineAPI,
 )
 from eth.chains.base import Chain
+from eth.db.chain import ChainDB
 from eth.exceptions import CanonicalHeadNotFound, HeaderNotFound, TransactionNotFound
 from eth_typing import BlockNumber, Hash32
 from eth_utils import ValidationError
 from rlp.exceptions import RLPException
 
 from node.chain.chaindb import QbftChainDB
+from node.chain.ethereum_chain import EthereumChain, make_ethereum_chain_class
+from node.chain.fees import blob_params, next_base_fee
+from node.chain.forks import Fork
 from node.chain.genesis import Genesis
-from node.chain.header import QbftBlock, QbftBlockHeader
+from node.chain.header import QbftBlock
 from node.chain.header_rules import decoded_extra
 from node.chain.vm import QbftPragueVM
 from node.storage.block_writes import PendingBlockWrites
 from node.storage.leveldb import LevelDB
 from node.storage.recent_cache import RecentCache
+from node.storage.schema import total_difficulty_key
 
 RECENT_BLOCKS_CACHED = 32
 
 
 def make_chain_class(genesis: Genesis) -> type[Chain]:
-    assert genesis.qbft is not None
+    """A QBFT chain runs its own Prague VM from genesis; any other chain, py-evm's VMs as its
+    fork schedule says."""
+    if genesis.qbft is None:
+        assert genesis.forks is not None
+        return make_ethereum_chain_class(genesis, genesis.forks)
     vm_class = QbftPragueVM.configure(
         __name__="QbftPragueVM",
         block_period_seconds=genesis.qbft.block_period_seconds,
@@ -48,35 +57,72 @@ def make_chain_class(genesis: Genesis) -> type[Chain]:
     )
 
 
+def make_chaindb(genesis: Genesis, db: AtomicDatabaseAPI) -> ChainDB:
+    """QBFT headers must be read back with their own class (their hash differs)."""
+    return QbftChainDB(db) if genesis.qbft is not None else ChainDB(db)
+
+
 class ChainReader:
     def __init__(self, db: LevelDB, genesis: Genesis) -> None:
-        if genesis.qbft is None:
-            raise ValueError("a ledger needs a QBFT genesis")
         self.db = db
         self.genesis = genesis
         self.chain_id = genesis.chain_id
+        self.is_qbft = genesis.qbft is not None
         self.chain_class = make_chain_class(genesis)
-        self.chaindb = QbftChainDB(db)
-        self._recent_blocks: RecentCache[QbftBlock] = RecentCache(RECENT_BLOCKS_CACHED)
+        self.chaindb = make_chaindb(genesis, db)
+        self._recent_blocks: RecentCache[BlockAPI] = RecentCache(RECENT_BLOCKS_CACHED)
         self._recent_receipts: RecentCache[tuple[ReceiptAPI, ...]] = RecentCache(
             RECENT_BLOCKS_CACHED
         )
 
     @property
     def transaction_builder(self) -> type[TransactionBuilderAPI]:
-        return QbftBlock.transaction_builder
+        """Decodes the transactions the head's fork allows."""
+        if self.is_qbft:
+            return QbftBlock.transaction_builder
+        return self.block_class(self.head()).get_transaction_builder()
 
-    def head(self) -> QbftBlockHeader:
-        return cast(QbftBlockHeader, self.chaindb.get_canonical_head())
+    def vm_class_at(self, number: int, timestamp: int, difficulty: int) -> type[VirtualMachineAPI]:
+        """The VM of a block with these header fields (to decode it before it is known)."""
+        if isinstance(self.chain_class, type) and issubclass(self.chain_class, EthereumChain):
+            return self.chain_class.vm_class_at(number, timestamp, difficulty)
+        return self.chain_class.get_vm_class_for_block_number(BlockNumber(number))
 
-    def header_by_number(self, number: int) -> QbftBlockHeader | None:
+    def fork_of(self, header: BlockHeaderAPI) -> Fork:
+        if self.genesis.forks is None:
+            return Fork.PRAGUE
+        return self.genesis.forks.fork_at(header.block_number, header.timestamp, header.difficulty)
+
+    def next_fork(self, parent: BlockHeaderAPI) -> Fork:
+        """The fork of the block after ``parent``, were it made a second later (the pool and
+        the fee figures look one block ahead)."""
+        if self.genesis.forks is None:
+            return Fork.PRAGUE
+        difficulty = 0 if self.fork_of(parent) >= Fork.PARIS else 1
+        return self.genesis.forks.fork_at(parent.block_number + 1, parent.timestamp + 1, difficulty)
+
+    def next_base_fee(self, parent: BlockHeaderAPI) -> int:
+        return next_base_fee(parent, self.next_fork(parent), fixed_zero=self.is_qbft)
+
+    def blob_base_fee(self, header: BlockHeaderAPI) -> int:
+        """What a blob gas unit cost in the block of ``header``; 0 before Cancun."""
+        blobs = blob_params(self.fork_of(header))
+        return 0 if blobs is None else blobs.base_fee(header.excess_blob_gas)
+
+    def block_class(self, header: BlockHeaderAPI) -> type[BlockAPI]:
+        return self.chain_class.get_vm_class(header).get_block_class()
+
+    def head(self) -> BlockHeaderAPI:
+        return self.chaindb.get_canonical_head()
+
+    def header_by_number(self, number: int) -> BlockHeaderAPI | None:
         try:
             header = self.chaindb.get_canonical_block_header_by_number(BlockNumber(number))
         except (HeaderNotFound, CanonicalHeadNotFound):
             return None
-        return cast(QbftBlockHeader, header)
+        return header
 
-    def header_by_hash(self, block_hash: bytes) -> QbftBlockHeader | None:
+    def header_by_hash(self, block_hash: bytes) -> BlockHeaderAPI | None:
         try:
             header = self.chaindb.get_block_header_by_hash(Hash32(block_hash))
         except (HeaderNotFound, ValidationError, RLPException):
@@ -84,24 +130,33 @@ class ChainReader:
         canonical = self.header_by_number(header.block_number)
         if canonical is None or canonical.hash != header.hash:
             return None
-        return cast(QbftBlockHeader, header)
+        return header
 
-    def block(self, header: BlockHeaderAPI) -> QbftBlock:
+    def block(self, header: BlockHeaderAPI) -> BlockAPI:
         """The block of a header. Decoding a block walks its transaction trie, and clients ask
         for the same recent blocks again and again (every receipt poll needs its block), so
         recent blocks are kept decoded; a block never changes under its hash."""
         cached = self._recent_blocks.get(header.hash)
         if cached is None:
-            cached = cast(QbftBlock, QbftBlock.from_header(header, self.chaindb))
+            cached = self.block_class(header).from_header(header, self.chaindb)
             self._recent_blocks.put(header.hash, cached)
         return cached
 
     def receipts(self, header: BlockHeaderAPI) -> tuple[ReceiptAPI, ...]:
         cached = self._recent_receipts.get(header.hash)
         if cached is None:
-            cached = tuple(self.chaindb.get_receipts(header, QbftBlock.receipt_builder))
+            builder = self.block_class(header).get_receipt_builder()
+            cached = tuple(self.chaindb.get_receipts(header, builder))
             self._recent_receipts.put(header.hash, cached)
         return cached
+
+    def total_difficulty(self, header: BlockHeaderAPI) -> int:
+        """The sum of the difficulties up to ``header``; imported blocks record theirs, while a
+        QBFT block's (difficulty 1 each) is py-evm's score."""
+        stored = self.db.get(total_difficulty_key(header.hash))
+        if stored is not None:
+            return int.from_bytes(stored, "big")
+        return self.chaindb.get_score(header.hash)
 
     def transaction_location(self, tx_hash: bytes) -> tuple[int, int] | None:
         """``(block number, index)`` of a transaction on the canonical chain."""
@@ -127,5 +182,8 @@ class ChainReader:
 
         Until the exchange registry governs the set, it is the set named in genesis, which
         every header repeats in ascending order (Besu's rule; a genesis may list them in any).
+        An imported Ethereum chain has none.
         """
+        if not self.is_qbft:
+            return ()
         return tuple(sorted(set(decoded_extra(parent).validators)))

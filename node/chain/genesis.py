@@ -2,7 +2,8 @@
 
 A QBFT chain runs Prague rules from block 0 with a zero base fee, so every fork key a genesis
 names must activate at 0; a file that schedules a later fork is refused rather than silently
-run under different rules than Besu would apply to it.
+run under different rules than Besu would apply to it. A genesis without a ``qbft`` section is
+an Ethereum chain to import (hive's test chains): its fork schedule is read as geth reads it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from eth_typing import Address, BlockNumber, Hash32
 from eth_utils import to_canonical_address
 
 from node.chain.extra_data import InvalidExtraData, QbftExtraData, decode_extra_data
+from node.chain.forks import ForkSchedule, ForkScheduleError, parse_fork_schedule
 from node.chain.header import QbftBlockHeader
 
 FORK_KEYS = (
@@ -44,6 +46,8 @@ FORK_KEYS = (
 MAX_GAS_LIMIT = 2**63 - 1
 UINT256_LIMIT = 2**256
 UINT64_LIMIT = 2**64
+INITIAL_BASE_FEE = 1_000_000_000
+"""geth's base fee of a London genesis that names none."""
 
 
 class GenesisError(ValueError):
@@ -82,6 +86,8 @@ class Genesis:
     base_fee_per_gas: int
     alloc: dict[Address, GenesisAccount]
     config: dict[str, Any]
+    forks: ForkSchedule | None = None
+    """The fork schedule of an Ethereum (non-QBFT) chain; None for QBFT."""
 
     @property
     def validators(self) -> tuple[bytes, ...]:
@@ -205,6 +211,13 @@ def parse_genesis(document: Any) -> Genesis:
     if not isinstance(config, dict) or "chainId" not in config:
         raise GenesisError("genesis config.chainId is required")
     qbft = _parse_qbft(config)
+    forks = None
+    if qbft is None:
+        try:
+            forks = parse_fork_schedule(config)
+        except ForkScheduleError as error:
+            raise GenesisError(str(error)) from error
+    default_base_fee = "0x0" if qbft is not None else hex(INITIAL_BASE_FEE)
     alloc_in = document.get("alloc", {})
     if not isinstance(alloc_in, dict):
         raise GenesisError("alloc must be an object")
@@ -218,9 +231,12 @@ def parse_genesis(document: Any) -> Genesis:
         nonce=_header_nonce(document.get("nonce", "0x0")),
         coinbase=_address(document.get("coinbase", "0x" + "00" * 20), "coinbase"),
         extra_data=_data(document.get("extraData", "0x"), "extraData"),
-        base_fee_per_gas=_quantity(document.get("baseFeePerGas", "0x0"), "baseFeePerGas"),
+        base_fee_per_gas=_quantity(
+            document.get("baseFeePerGas", default_base_fee), "baseFeePerGas"
+        ),
         alloc={_address(a, "alloc address"): _parse_account(a, e) for a, e in alloc_in.items()},
         config=config,
+        forks=forks,
     )
     if genesis.gas_limit > MAX_GAS_LIMIT:
         raise GenesisError("gasLimit exceeds 2**63-1")

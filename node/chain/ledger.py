@@ -20,8 +20,9 @@ from eth.abc import (
 from eth.exceptions import HeaderNotFound
 from eth_typing import Address, BlockNumber, Hash32
 
-from node.chain.chain_reader import ChainReader
+from node.chain.chain_reader import ChainReader, make_chaindb
 from node.chain.chaindb import QbftChainDB
+from node.chain.ethereum_chain import EthereumChain, ethereum_genesis_header
 from node.chain.extra_data import QbftExtraData, encode_extra_data
 from node.chain.genesis import Genesis, genesis_state_root, qbft_genesis_header
 from node.chain.header import QbftBlock
@@ -43,11 +44,21 @@ from node.storage.schema import (
     GENESIS_HASH_KEY,
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
+    total_difficulty_key,
 )
 
 
 class GenesisMismatchError(RuntimeError):
     """The data directory holds a chain of another genesis or chain id."""
+
+
+class InvalidBlockError(ValueError):
+    """A block of an imported chain breaks a rule; nothing of it was written."""
+
+    def __init__(self, number: int, reason: str) -> None:
+        super().__init__(f"block #{number} is invalid: {reason}")
+        self.number = number
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,12 @@ class Ledger(ChainReader):
     def _ensure_genesis(self) -> None:
         writes = PendingBlockWrites(self.db)
         state_root = genesis_state_root(self.genesis.alloc, writes)
-        header = qbft_genesis_header(self.genesis, state_root)
+        header: BlockHeaderAPI
+        if self.is_qbft:
+            header = qbft_genesis_header(self.genesis, state_root)
+        else:
+            chain_class = cast(type[EthereumChain], self.chain_class)
+            header = ethereum_genesis_header(chain_class, self.genesis, state_root)
         if GENESIS_HASH_KEY in self.db:
             stored_version = self.db[SCHEMA_VERSION_KEY]
             if stored_version != SCHEMA_VERSION:
@@ -98,7 +114,7 @@ class Ledger(ChainReader):
                     f" not chain {self.chain_id} with genesis 0x{header.hash.hex()}"
                 )
             return
-        QbftChainDB(writes).persist_header(header)
+        make_chaindb(self.genesis, writes).persist_header(header)
         writes[SCHEMA_VERSION_KEY] = SCHEMA_VERSION
         writes[CHAIN_ID_KEY] = str(self.chain_id).encode()
         writes[GENESIS_HASH_KEY] = header.hash
@@ -214,6 +230,34 @@ class Ledger(ChainReader):
 
     # -- importing ----------------------------------------------------------------------------
 
+    def import_ethereum_block(self, block: BlockAPI) -> BlockAPI:
+        """Validate, execute and write one block of an imported (non-QBFT) chain, in one batch.
+
+        The block must extend the head: an importer replays one chain, it does not choose
+        between branches. Any failure, py-evm's or ours, is reported as
+        :class:`InvalidBlockError` with nothing of the block written.
+        """
+        head = self.head()
+        if block.header.parent_hash != head.hash:
+            reason = f"its parent 0x{block.header.parent_hash.hex()} is not the head"
+            raise InvalidBlockError(block.number, f"{reason} #{head.block_number}")
+        writes = PendingBlockWrites(self.db)
+        try:
+            imported = self.chain_class(writes).import_block(block).imported_block
+            receipts = tuple(
+                make_chaindb(self.genesis, writes).get_receipts(
+                    imported.header, imported.get_receipt_builder()
+                )
+            )
+        except Exception as error:  # every rule py-evm enforces raises its own type
+            writes.discard()
+            raise InvalidBlockError(block.number, str(error) or type(error).__name__) from error
+        index_block_logs(writes, imported.number, receipts)
+        total = self.total_difficulty(head) + imported.header.difficulty
+        writes[total_difficulty_key(imported.hash)] = total.to_bytes(32, "big")
+        writes.flush()
+        return imported
+
     def import_block(self, block: BlockAPI, *, now: float) -> QbftBlock:
         """Validate a sealed block from a peer or a file, execute it and write it.
 
@@ -227,7 +271,7 @@ class Ledger(ChainReader):
         if parent.hash != head.hash:
             stored = self.header_by_number(block.number)
             if stored is not None and stored.hash == block.hash:
-                return self.block(stored)
+                return cast(QbftBlock, self.block(stored))
             raise HeaderRuleViolation(
                 "finality", f"block #{block.number} does not extend the head #{head.block_number}"
             )

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
+from eth._utils.address import generate_contract_address
 from eth.abc import ComputationAPI, SignedTransactionAPI, StateAPI, VirtualMachineAPI
 from eth.constants import CREATE_CONTRACT_ADDRESS, GAS_TX, ZERO_ADDRESS
 from eth.exceptions import (
@@ -39,19 +40,20 @@ from eth.exceptions import (
     VMError,
     WriteProtection,
 )
+from eth.vm.forks.frontier import FrontierVM
+from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.constants import STANDARD_TOKEN_COST, TOTAL_COST_FLOOR_PER_TOKEN
 from eth.vm.forks.prague.transactions import Authorization as EvmAuthorization
-from eth.vm.forks.prague.transactions import PragueTransactionBuilder
 from eth.vm.forks.shanghai.constants import MAX_INITCODE_SIZE
 from eth.vm.spoof import SpoofTransaction
 from eth_typing import Address
 from eth_utils import ValidationError, to_checksum_address
 
-from node.chain.vm import QbftPragueVM
+from node.rpc.access_list import MAX_ROUNDS, recorder_for, recording
 from node.rpc.errors import RpcError, execution_reverted, server_error
 from node.rpc.format import ACCESS_LIST_TX, DYNAMIC_FEE_TX, LEGACY_TX, SET_CODE_TX
-from node.rpc.params import AccountOverride, CallArgs
+from node.rpc.params import AccessListEntry, AccountOverride, CallArgs
 
 CALL_STIPEND: Final = 2300
 ESTIMATE_ERROR_RATIO: Final = 0.015
@@ -103,18 +105,20 @@ class Deadline:
         return cls(timeout, clock() + timeout, clock)
 
 
-def deadline_computation(deadline: Deadline) -> type[ComputationAPI]:
-    """Prague's computation, checking ``deadline`` whenever gas is charged: every opcode is
-    charged before it runs, so even a tight loop stops within one opcode of the deadline."""
+def deadline_computation(
+    deadline: Deadline, base: type[ComputationAPI] = PragueComputation
+) -> type[ComputationAPI]:
+    """The fork's computation ``base``, checking ``deadline`` whenever gas is charged: every
+    opcode is charged before it runs, so even a tight loop stops within one opcode of the
+    deadline."""
     clock, at = deadline.clock, deadline.at
 
-    class DeadlineComputation(PragueComputation):
-        def consume_gas(self, amount: int, reason: str) -> None:
-            if clock() > at:
-                raise CallTimeout(deadline.timeout)
-            self._gas_meter.consume_gas(amount, reason)  # py-evm's body, one call fewer
+    def consume_gas(self: Any, amount: int, reason: str) -> None:
+        if clock() > at:
+            raise CallTimeout(deadline.timeout)
+        self._gas_meter.consume_gas(amount, reason)  # py-evm's body, one call fewer
 
-    return DeadlineComputation
+    return type("DeadlineComputation", (base,), {"consume_gas": consume_gas})
 
 
 def go_duration(seconds: float) -> str:
@@ -212,9 +216,13 @@ class CallRunner:
     def __init__(
         self, vm: VirtualMachineAPI, args: CallArgs, chain_id: int, deadline: Deadline
     ) -> None:
-        self._vm = cast(QbftPragueVM, vm)
+        self._vm = cast(FrontierVM, vm)  # every fork's VM derives from Frontier's
         self._state = vm.state
-        self._state.computation_class = deadline_computation(deadline)
+        self._state.computation_class = deadline_computation(
+            deadline, self._state.computation_class
+        )
+        self._builder = vm.get_transaction_builder()
+        self._has_data_floor = isinstance(vm, PragueVM)
         self._args = args
         self._chain_id = chain_id
         self.sender = args.sender if args.sender is not None else ZERO_ADDRESS
@@ -231,12 +239,25 @@ class CallRunner:
     def state(self) -> StateAPI:
         return self._state
 
+    @property
+    def access_list(self) -> tuple[AccessListEntry, ...]:
+        return self._args.access_list or ()
+
+    def untraced_accounts(self) -> frozenset[Address]:
+        """What geth's access-list tracer leaves out: sender, recipient (or the address a
+        creation deploys to), precompiles, and the coinbase warm since Shanghai."""
+        recipient = self.to
+        if recipient == CREATE_CONTRACT_ADDRESS:
+            recipient = generate_contract_address(self.sender, self._state.get_nonce(self.sender))
+        precompiles = getattr(self._state.computation_class, "_precompiles", None) or {}
+        return frozenset({self.sender, recipient, self._state.coinbase, *precompiles})
+
     def is_plain_transfer(self) -> bool:
         if self.data or self.to == CREATE_CONTRACT_ADDRESS:
             return False
         return not self._state.get_code(self.to)
 
-    def run(self, gas: int) -> CallOutcome:
+    def run(self, gas: int, access_list: tuple[AccessListEntry, ...] | None = None) -> CallOutcome:
         """Execute with ``gas`` and roll the state back; :class:`CallRejected` if it cannot
         start, :class:`CallTimeout` if the deadline passes.
 
@@ -246,7 +267,7 @@ class CallRunner:
         self._check_message()
         snapshot = self._state.snapshot()
         try:
-            transaction = self._transaction(gas)
+            transaction = self._transaction(gas, access_list)
             self._check(transaction, gas)
             computation = self._state.apply_transaction(transaction)
             return self._outcome(transaction, computation, gas)
@@ -266,7 +287,7 @@ class CallRunner:
                 "max priority fee per gas higher than max fee per gas: address"
                 f" {address}, maxPriorityFeePerGas: {self.tip}, maxFeePerGas: {self.fee_cap}"
             )
-        if self._kind() == SET_CODE_TX:
+        if self._kind(self._args.access_list is not None) == SET_CODE_TX:
             if self.to == CREATE_CONTRACT_ADDRESS:
                 raise CallRejected(
                     f"EIP-7702 transaction cannot be used to create contract (sender {address})"
@@ -289,7 +310,7 @@ class CallRunner:
             raise CallRejected(
                 f"intrinsic gas too low: have {gas}, want {intrinsic}", gas_too_low=True
             )
-        floor = data_floor_gas(self.data)
+        floor = self._data_floor()
         if gas < floor:
             raise CallRejected(
                 f"insufficient gas for floor data gas cost: have {gas}, want {floor}",
@@ -304,22 +325,29 @@ class CallRunner:
         self, transaction: SignedTransactionAPI, computation: ComputationAPI, gas: int
     ) -> CallOutcome:
         used = self._vm.finalize_gas_used(transaction, computation)
-        peak = max(gas - computation.get_gas_remaining(), data_floor_gas(self.data))
+        peak = max(gas - computation.get_gas_remaining(), self._data_floor())
         if computation.is_success:
             return CallOutcome(computation.output, None, used, peak)
         error = computation.error
         output = computation.output if isinstance(error, Revert) else b""
         return CallOutcome(output, error, used, peak)
 
-    def _transaction(self, gas: int) -> SignedTransactionAPI:
+    def _data_floor(self) -> int:
+        """EIP-7623's floor, from Prague on."""
+        return data_floor_gas(self.data) if self._has_data_floor else 0
+
+    def _transaction(
+        self, gas: int, access_list_override: tuple[AccessListEntry, ...] | None
+    ) -> SignedTransactionAPI:
         args = self._args
-        builder = PragueTransactionBuilder
+        builder: Any = self._builder
         nonce = self._state.get_nonce(self.sender)
+        entries = args.access_list if access_list_override is None else access_list_override
         access_list = tuple(
             (entry.address, tuple(int.from_bytes(key, "big") for key in entry.storage_keys))
-            for entry in args.access_list or ()
+            for entry in entries or ()
         )
-        price = min(self.tip, self.fee_cap)  # the base fee is zero, so the tip is the price
+        price = min(self.tip, self.fee_cap)  # equal unless fee fields were given
         common: dict[str, Any] = {
             "nonce": nonce,
             "gas": gas,
@@ -327,7 +355,7 @@ class CallRunner:
             "value": self.value,
             "data": self.data,
         }
-        kind = self._kind()
+        kind = self._kind(entries is not None)
         if kind == LEGACY_TX:
             unsigned = builder.create_unsigned_transaction(gas_price=price, **common)
         elif kind == ACCESS_LIST_TX:
@@ -354,17 +382,20 @@ class CallRunner:
                 )
         return cast(SignedTransactionAPI, SpoofTransaction(unsigned, from_=self.sender))
 
-    def _kind(self) -> int:
-        """The envelope: the caller's ``type``, else inferred from the fields as geth does."""
+    def _kind(self, with_access_list: bool) -> int:
+        """The envelope: the caller's ``type``, else inferred from the fields as geth does
+        (legacy before London, where there is no other)."""
         args = self._args
         if args.tx_type is not None:
             return args.tx_type
+        if not hasattr(self._builder, "new_unsigned_dynamic_fee_transaction"):
+            return LEGACY_TX
         if args.authorization_list is not None:
             return SET_CODE_TX
         if args.max_fee_per_gas is not None or args.max_priority_fee_per_gas is not None:
             return DYNAMIC_FEE_TX
         if args.gas_price is not None:
-            return LEGACY_TX if args.access_list is None else ACCESS_LIST_TX
+            return ACCESS_LIST_TX if with_access_list else LEGACY_TX
         return DYNAMIC_FEE_TX
 
 
@@ -464,3 +495,26 @@ def _estimate_failure(outcome: CallOutcome | None, highest: int) -> RpcError:
     if error is not None and not isinstance(error, OutOfGas):
         return server_error(vm_error_text(error))
     return server_error(f"gas required exceeds allowance ({highest})")
+
+
+def create_access_list(
+    runner: CallRunner, gas: int
+) -> tuple[tuple[AccessListEntry, ...], CallOutcome]:
+    """geth's eth_createAccessList loop: rerun with the list found until it stops growing; the
+    answer is that list and the outcome of the run that used it."""
+    excluded = runner.untraced_accounts()
+    previous = recorder_for(runner.access_list, excluded)
+    for _ in range(MAX_ROUNDS):
+        entries = previous.entries()
+        recorder = recorder_for(entries, excluded)
+        try:
+            with recording(runner.state, recorder):
+                outcome = runner.run(gas, entries)
+        except CallRejected as rejected:
+            raise server_error(f"failed to apply transaction: err: {rejected}") from None
+        except CallTimeout as timeout:
+            raise server_error(str(timeout)) from None
+        if recorder.slots == previous.slots:
+            return entries, outcome
+        previous = recorder
+    raise server_error(f"access list did not settle in {MAX_ROUNDS} runs")

@@ -1,11 +1,12 @@
 """eth_feeHistory's per-block figures, computed as geth's gas price oracle does.
 
-The base fee is zero in every block (the QBFT VM refuses any other), so the base fee of the
-block after the newest is zero as well. Blob figures follow Prague's rules from genesis: the
-blob base fee derives from ``excessBlobGas`` (1 wei at zero excess), and the blob gas ratio is
-over Prague's 1,179,648 blob gas per block. Rewards are the effective tips paid, at the
-requested percentiles of the block's gas, weighted by each transaction's gas as geth weights
-them; an empty block rewards zero.
+On a QBFT chain the base fee is zero in every block (its VM refuses any other), so the base
+fee of the block after the newest is zero as well; an imported chain's next base fee follows
+EIP-1559. Blob figures follow the block's fork (Prague's rules on QBFT): the blob base fee
+derives from ``excessBlobGas`` (1 wei at zero excess), and the blob gas ratio is over the
+fork's maximum blob gas per block; before Cancun both are zero. Rewards are the effective tips
+paid, at the requested percentiles of the block's gas, weighted by each transaction's gas as
+geth weights them; an empty block rewards zero.
 """
 
 from __future__ import annotations
@@ -14,16 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eth._utils.calculations import fake_exponential
-from eth.abc import ReceiptAPI, SignedTransactionAPI
-from eth.vm.forks.cancun.constants import MIN_BLOB_BASE_FEE
-from eth.vm.forks.prague.constants import (
-    BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE,
-    MAX_BLOB_GAS_PER_BLOCK,
-    TARGET_BLOB_GAS_PER_BLOCK,
-)
+from eth.abc import BlockHeaderAPI, ReceiptAPI, SignedTransactionAPI
 
-from node.chain.header import QbftBlockHeader
+from node.chain.fees import PRAGUE_BLOBS, BlobParams
 from node.rpc.format import effective_gas_price, quantity
 
 MAX_BLOCK_COUNT = 1024
@@ -57,40 +51,57 @@ def percentile_problem(percentiles: Sequence[float]) -> str | None:
     return None
 
 
-def blob_base_fee(excess_blob_gas: int) -> int:
-    return fake_exponential(
-        MIN_BLOB_BASE_FEE, excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE
-    )
+def blob_base_fee(excess_blob_gas: int, blobs: BlobParams = PRAGUE_BLOBS) -> int:
+    return blobs.base_fee(excess_blob_gas)
+
+
+@dataclass(frozen=True)
+class ForkFees:
+    """What the block's fork and the next block's say about fees."""
+
+    blobs: BlobParams | None
+    next_blobs: BlobParams | None
+    next_base_fee: int
+
+
+QBFT_FEES = ForkFees(PRAGUE_BLOBS, PRAGUE_BLOBS, 0)
 
 
 def block_fees(
-    header: QbftBlockHeader,
+    header: BlockHeaderAPI,
     percentiles: Sequence[float],
     transactions: Sequence[SignedTransactionAPI] = (),
     receipts: Sequence[ReceiptAPI] = (),
+    fork: ForkFees = QBFT_FEES,
 ) -> BlockFees:
     """The figures of one block; ``transactions`` and ``receipts`` only matter for rewards."""
-    next_excess = max(0, header.excess_blob_gas + header.blob_gas_used - TARGET_BLOB_GAS_PER_BLOCK)
+    blob_fee = next_blob_fee = 0
+    blob_ratio = 0.0
+    if fork.blobs is not None:
+        blob_fee = fork.blobs.base_fee(header.excess_blob_gas)
+        blob_ratio = header.blob_gas_used / fork.blobs.max_gas
+        if fork.next_blobs is not None:
+            next_blob_fee = fork.next_blobs.base_fee(fork.blobs.next_excess(header))
     return BlockFees(
-        base_fee=header.base_fee_per_gas or 0,
-        next_base_fee=0,
+        base_fee=getattr(header, "base_fee_per_gas", 0) or 0,
+        next_base_fee=fork.next_base_fee,
         gas_used_ratio=header.gas_used / header.gas_limit,
-        blob_base_fee=blob_base_fee(header.excess_blob_gas),
-        next_blob_base_fee=blob_base_fee(next_excess),
-        blob_gas_used_ratio=header.blob_gas_used / MAX_BLOB_GAS_PER_BLOCK,
+        blob_base_fee=blob_fee,
+        next_blob_base_fee=next_blob_fee,
+        blob_gas_used_ratio=blob_ratio,
         rewards=_rewards(header, percentiles, transactions, receipts),
     )
 
 
 def _rewards(
-    header: QbftBlockHeader,
+    header: BlockHeaderAPI,
     percentiles: Sequence[float],
     transactions: Sequence[SignedTransactionAPI],
     receipts: Sequence[ReceiptAPI],
 ) -> tuple[int, ...]:
     if not transactions:
         return tuple(0 for _ in percentiles)
-    base_fee = header.base_fee_per_gas or 0
+    base_fee = getattr(header, "base_fee_per_gas", 0) or 0
     previous = 0
     tips: list[tuple[int, int]] = []
     for tx, receipt in zip(transactions, receipts, strict=True):

@@ -2,10 +2,10 @@
 
 The reference is the execution-apis rpc-compat fixtures (geth's answers): blocks and receipts
 are Go maps, so their keys come sorted; transactions and logs are Go structs, so their keys
-keep the struct order used below. Block hashes are always ``header.hash``, the QBFT on-chain
-hash (extraData with round 0 and no seals); ``extraData`` is the full QBFT extraData, seals
-included. Blob transactions never reach this chain (the pool refuses them), so no shape
-carries blob fields.
+keep the struct order used below. Block hashes are always ``header.hash``, on a QBFT chain the
+on-chain hash (extraData with round 0 and no seals); ``extraData`` is the full QBFT extraData,
+seals included. A header shows the fields its fork has, as geth omits the others; blob
+transactions (imported chains from Cancun on) carry their blob fields.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import rlp
 from eth._utils.address import generate_contract_address
 from eth.abc import (
     BlockAPI,
+    BlockHeaderAPI,
     LegacyTransactionFieldsAPI,
     LogAPI,
     ReceiptAPI,
@@ -25,18 +26,20 @@ from eth.abc import (
     SignedTransactionAPI,
     WithdrawalAPI,
 )
-from eth.constants import BLANK_ROOT_HASH, CREATE_CONTRACT_ADDRESS, ZERO_HASH32
-
-from node.chain.header import QbftBlockHeader
+from eth.constants import CREATE_CONTRACT_ADDRESS
+from eth.vm.forks.cancun.constants import GAS_PER_BLOB
 
 Json = dict[str, Any]
 
 LEGACY_TX = 0
 ACCESS_LIST_TX = 1
 DYNAMIC_FEE_TX = 2
+BLOB_TX = 3
 SET_CODE_TX = 4
 _BLOOM_BYTES = 256
 _RECEIPT_SUCCESS = b"\x01"
+_PRE_BYZANTIUM_ROOT_BYTES = 32
+"""Before Byzantium a receipt carries the post-transaction state root instead of a status."""
 
 
 def quantity(value: int) -> str:
@@ -77,6 +80,7 @@ class TxLocation:
     block_number: int
     index: int
     base_fee: int
+    blob_base_fee: int = 0
 
 
 def transaction_json(tx: SignedTransactionAPI, location: TxLocation | None) -> Json:
@@ -97,6 +101,8 @@ def transaction_json(tx: SignedTransactionAPI, location: TxLocation | None) -> J
             result["gasPrice"] = quantity(effective_gas_price(tx, location.base_fee))
         result["maxFeePerGas"] = quantity(tx.max_fee_per_gas)
         result["maxPriorityFeePerGas"] = quantity(tx.max_priority_fee_per_gas)
+    if kind == BLOB_TX:
+        result["maxFeePerBlobGas"] = quantity(tx.max_fee_per_blob_gas)
     result.update(
         {
             "hash": hex_data(tx.hash),
@@ -116,6 +122,8 @@ def transaction_json(tx: SignedTransactionAPI, location: TxLocation | None) -> J
         return result
     result["accessList"] = _access_list_json(tx)
     result["chainId"] = quantity(tx.chain_id or 0)
+    if kind == BLOB_TX:
+        result["blobVersionedHashes"] = [hex_data(h) for h in tx.blob_versioned_hashes]
     if kind == SET_CODE_TX:
         result["authorizationList"] = [_authorization_json(a) for a in tx.authorization_list]
     result.update(
@@ -136,6 +144,17 @@ def _access_list_json(tx: SignedTransactionAPI) -> list[Json]:
     ]
 
 
+def access_list_json(entries: Sequence[Any]) -> list[Json]:
+    """An access list of ``AccessListEntry`` values (addresses and 32-byte keys)."""
+    return [
+        {
+            "address": hex_data(entry.address),
+            "storageKeys": [hex_data(key) for key in entry.storage_keys],
+        }
+        for entry in entries
+    ]
+
+
 def _authorization_json(authorization: SetCodeAuthorizationAPI) -> Json:
     return {
         "chainId": quantity(authorization.chain_id),
@@ -147,12 +166,20 @@ def _authorization_json(authorization: SetCodeAuthorizationAPI) -> Json:
     }
 
 
-def header_json(header: QbftBlockHeader, total_difficulty: int) -> Json:
-    return {
-        "baseFeePerGas": quantity(header.base_fee_per_gas or 0),
-        "blobGasUsed": quantity(header.blob_gas_used),
+_FORK_HEADER_FIELDS = (
+    ("baseFeePerGas", "base_fee_per_gas", quantity),
+    ("withdrawalsRoot", "withdrawals_root", hex_data),
+    ("blobGasUsed", "blob_gas_used", quantity),
+    ("excessBlobGas", "excess_blob_gas", quantity),
+    ("parentBeaconBlockRoot", "parent_beacon_block_root", hex_data),
+    ("requestsHash", "requests_hash", hex_data),
+)
+"""Header fields added by later forks (London to Prague): shown only when the header has them."""
+
+
+def header_json(header: BlockHeaderAPI, total_difficulty: int) -> Json:
+    fields: Json = {
         "difficulty": quantity(header.difficulty),
-        "excessBlobGas": quantity(header.excess_blob_gas),
         "extraData": hex_data(header.extra_data),
         "gasLimit": quantity(header.gas_limit),
         "gasUsed": quantity(header.gas_used),
@@ -162,22 +189,25 @@ def header_json(header: QbftBlockHeader, total_difficulty: int) -> Json:
         "mixHash": hex_data(header.mix_hash),
         "nonce": hex_data(header.nonce),
         "number": quantity(header.block_number),
-        "parentBeaconBlockRoot": hex_data(header.parent_beacon_block_root or ZERO_HASH32),
         "parentHash": hex_data(header.parent_hash),
         "receiptsRoot": hex_data(header.receipt_root),
-        "requestsHash": hex_data(header.requests_hash or ZERO_HASH32),
         "sha3Uncles": hex_data(header.uncles_hash),
         "stateRoot": hex_data(header.state_root),
         "timestamp": quantity(header.timestamp),
         "totalDifficulty": quantity(total_difficulty),
         "transactionsRoot": hex_data(header.transaction_root),
-        "withdrawalsRoot": hex_data(header.withdrawals_root or BLANK_ROOT_HASH),
     }
+    for key, attribute, show in _FORK_HEADER_FIELDS:
+        value = getattr(header, attribute, None)
+        if value is not None:
+            fields[key] = show(value)
+    return fields
 
 
 def block_json(block: BlockAPI, total_difficulty: int, *, full_transactions: bool) -> Json:
-    """A block with its transactions in full or as hashes (``size`` is its RLP length)."""
-    header = cast(QbftBlockHeader, block.header)
+    """A block with its transactions in full or as hashes (``size`` is its RLP length);
+    ``withdrawals`` from Shanghai on."""
+    header = block.header
     if full_transactions:
         transactions: list[Any] = [
             transaction_json(tx, tx_location(header, index))
@@ -191,14 +221,16 @@ def block_json(block: BlockAPI, total_difficulty: int, *, full_transactions: boo
             "size": quantity(len(rlp.encode(block))),
             "transactions": transactions,
             "uncles": [hex_data(uncle.hash) for uncle in block.uncles],
-            "withdrawals": [_withdrawal_json(w) for w in block.withdrawals],
         }
     )
+    if hasattr(block, "withdrawals"):
+        fields["withdrawals"] = [_withdrawal_json(w) for w in block.withdrawals]
     return dict(sorted(fields.items()))
 
 
-def tx_location(header: QbftBlockHeader, index: int) -> TxLocation:
-    return TxLocation(header.hash, header.block_number, index, header.base_fee_per_gas or 0)
+def tx_location(header: BlockHeaderAPI, index: int, blob_base_fee: int = 0) -> TxLocation:
+    base_fee = getattr(header, "base_fee_per_gas", 0) or 0
+    return TxLocation(header.hash, header.block_number, index, base_fee, blob_base_fee)
 
 
 def _withdrawal_json(withdrawal: WithdrawalAPI) -> Json:
@@ -225,9 +257,10 @@ def log_json(log: LogAPI, tx: SignedTransactionAPI, location: TxLocation, log_in
 
 
 def block_receipts_json(
-    header: QbftBlockHeader,
+    header: BlockHeaderAPI,
     transactions: Sequence[SignedTransactionAPI],
     receipts: Sequence[ReceiptAPI],
+    blob_base_fee: int = 0,
 ) -> list[Json]:
     """Every receipt of a block; log indexes count from the block's first log."""
     result: list[Json] = []
@@ -236,7 +269,11 @@ def block_receipts_json(
     for index, (tx, receipt) in enumerate(zip(transactions, receipts, strict=True)):
         result.append(
             receipt_json(
-                tx, receipt, tx_location(header, index), previous_cumulative, first_log_index
+                tx,
+                receipt,
+                tx_location(header, index, blob_base_fee),
+                previous_cumulative,
+                first_log_index,
             )
         )
         previous_cumulative = receipt.gas_used
@@ -270,10 +307,16 @@ def receipt_json(
             for offset, log in enumerate(receipt.logs)
         ],
         "logsBloom": bloom(receipt.bloom),
-        "status": quantity(1 if receipt.state_root == _RECEIPT_SUCCESS else 0),
         "to": None if tx.to == CREATE_CONTRACT_ADDRESS else hex_data(tx.to),
         "transactionHash": hex_data(tx.hash),
         "transactionIndex": quantity(location.index),
         "type": quantity(transaction_type(tx)),
     }
+    if len(receipt.state_root) == _PRE_BYZANTIUM_ROOT_BYTES:
+        fields["root"] = hex_data(receipt.state_root)
+    else:
+        fields["status"] = quantity(1 if receipt.state_root == _RECEIPT_SUCCESS else 0)
+    if transaction_type(tx) == BLOB_TX:
+        fields["blobGasPrice"] = quantity(location.blob_base_fee)
+        fields["blobGasUsed"] = quantity(GAS_PER_BLOB * len(tx.blob_versioned_hashes))
     return dict(sorted(fields.items()))

@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from eth.abc import LogAPI
+from eth.abc import BlockHeaderAPI, LogAPI
 
 from node.chain.chain_reader import ChainReader
-from node.chain.header import QbftBlockHeader
 from node.rpc.errors import invalid_params, limit_exceeded, server_error
 from node.rpc.format import log_json, tx_location
 from node.rpc.limits import RpcLimits
@@ -89,7 +88,7 @@ def _resolve(number: BlockNumber | None, head: int) -> int:
 
 
 def _block_logs(
-    ledger: ChainReader, header: QbftBlockHeader, criteria: LogFilter, matches: _Matches
+    ledger: ChainReader, header: BlockHeaderAPI, criteria: LogFilter, matches: _Matches
 ) -> None:
     """Add the logs of one block that match, each with its block-wide index."""
     transactions = ledger.block(header).transactions

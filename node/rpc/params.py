@@ -225,6 +225,12 @@ def string(value: Any) -> str:
 
 def storage_slot(text: str) -> int:
     """A storage key as geth's eth_getStorageAt reads it: lenient prefix and length parity."""
+    return storage_key(text)[0]
+
+
+def storage_key(text: str) -> tuple[int, int]:
+    """A storage key and its length in bytes (geth's ``decodeStorageKey``; eth_getProof
+    echoes a 32-byte key as given and a shorter one as a quantity)."""
     digits = _strip_prefix(text)
     digits = text if digits is None else digits
     if len(digits) % 2:
@@ -233,7 +239,17 @@ def storage_slot(text: str) -> int:
         raise ParamError("hex string invalid")
     if len(digits) > 64:
         raise ParamError("hex string too long, want at most 32 bytes")
-    return int(digits, 16) if digits else 0
+    return (int(digits, 16) if digits else 0), len(digits) // 2
+
+
+def string_list(value: Any) -> tuple[str, ...]:
+    """A JSON array of strings (``[]string``)."""
+    if not isinstance(value, list):
+        raise _type_error(_json_kind(value), "[]string", None)
+    for item in value:
+        if not isinstance(item, str):
+            raise _type_error(_json_kind(item), "string", None)
+    return tuple(value)
 
 
 def hex_or_decimal64(value: Any) -> int:

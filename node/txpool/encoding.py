@@ -14,7 +14,8 @@ from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 from eth_utils.exceptions import ValidationError
 from rlp.exceptions import DeserializationError, ObjectDeserializationError, RLPException
 
-from .errors import BLOBS_DISABLED, InvalidEncoding, TxTypeNotSupported
+from .blobs import check_sidecar, split_network_form
+from .errors import BLOBS_DISABLED, InvalidEncoding, MissingSidecar, TxTypeNotSupported
 
 _TYPED_MAX = 0x7F  # EIP-2718: a first byte up to 0x7f is a type; 0xc0 and up a legacy list
 _RLP_LIST = 0xC0
@@ -24,19 +25,39 @@ _WRONG_FIELD_COUNT = "wrong number of transaction fields"
 
 
 def decode_raw_transaction(
-    raw: bytes, builder: type[TransactionBuilderAPI], *, blobs_enabled: bool = False
+    raw: bytes,
+    builder: type[TransactionBuilderAPI],
+    *,
+    blobs_enabled: bool = False,
+    require_blob_sidecar: bool = False,
 ) -> SignedTransactionAPI:
     """Decode one canonical transaction, or raise `InvalidEncoding`/`TxTypeNotSupported`.
 
     Blob transactions are refused by their type byte when disabled: a wallet sends them with a
-    sidecar that py-evm cannot decode, and "not supported" is the useful answer. When enabled,
-    only the canonical form (without sidecar) decodes.
+    sidecar, and "not supported" is the useful answer. When enabled, a blob transaction in
+    network form has its sidecar checked (:mod:`node.txpool.blobs`) and decodes to its
+    canonical form; the canonical form alone decodes unless ``require_blob_sidecar`` (geth
+    pools no blob transaction without its blobs).
     """
     if not raw:
         raise InvalidEncoding("empty input")
     first = raw[0]
     if first == BLOB_TX_TYPE and not blobs_enabled:
         raise TxTypeNotSupported(BLOBS_DISABLED)
+    if first == BLOB_TX_TYPE:
+        canonical, sidecar = split_network_form(raw)
+        if sidecar is None and require_blob_sidecar:
+            raise MissingSidecar()
+        tx = _decode_canonical(canonical, builder, first)
+        if sidecar is not None:
+            check_sidecar(tuple(tx.blob_versioned_hashes), sidecar)
+        return tx
+    return _decode_canonical(raw, builder, first)
+
+
+def _decode_canonical(
+    raw: bytes, builder: type[TransactionBuilderAPI], first: int
+) -> SignedTransactionAPI:
     if _TYPED_MAX < first < _RLP_LIST:
         raise InvalidEncoding("a legacy transaction must be an RLP list")
     body = 0 if first >= _RLP_LIST else 1

@@ -152,3 +152,15 @@ class ReplaceUnderpriced(TxPoolError):
 class TxPoolOverflow(TxPoolError):
     code = "txpool_full"
     message = "txpool is full"
+
+
+class MissingSidecar(TxPoolError):
+    code = "missing_sidecar"
+    message = "missing sidecar in blob transaction"
+
+
+class InvalidSidecar(TxPoolError):
+    """The blobs, commitments and proofs do not match the transaction (geth's wording)."""
+
+    code = "invalid_sidecar"
+    message = "invalid blob sidecar"

@@ -2,6 +2,12 @@
 
 from dataclasses import dataclass
 
+from eth.abc import BlockHeaderAPI
+
+from node.chain.chain_reader import ChainReader
+from node.chain.fees import blob_params
+from node.chain.forks import Fork
+
 TX_SLOT_SIZE = 32 * 1024
 """Pool capacity is counted in 32 KiB slots (as geth), so large transactions cost more room."""
 
@@ -10,10 +16,10 @@ TX_SLOT_SIZE = 32 * 1024
 class PoolRules:
     """Admission and capacity rules; defaults follow geth's legacy pool where one applies.
 
-    - `base_fee`: the chain's base fee; 0 on this chain, so fee caps of 0 are valid.
-    - `min_tip`: geth's `--txpool.pricelimit` (1 wei there); 0 here, since gas is free and a
-      zero-balance account must be able to transact.
-    - `blobs_enabled`: type-3 transactions are refused unless set (no blob market here).
+    - `base_fee`: the least fee cap admitted; 0 on a QBFT chain, so fee caps of 0 are valid.
+    - `min_tip`: geth's `--txpool.pricelimit` (1 wei there); 0 on QBFT, since gas is free and
+      a zero-balance account must be able to transact.
+    - `blobs_enabled`: type-3 transactions are refused unless set (no blob market on QBFT).
     - `allow_unprotected`: pre-EIP-155 legacy transactions are replayable on any chain; refused
       like geth's RPC does unless `--rpc.allow-unprotected-txs` is set.
     - `max_slots`: total capacity in `TX_SLOT_SIZE` slots; geth's GlobalSlots + GlobalQueue is
@@ -25,6 +31,8 @@ class PoolRules:
     - `max_tx_bytes`: geth's txMaxSize, 128 KiB of encoded transaction.
     - `price_bump_percent`: geth's `--txpool.pricebump`; with zero fees a replacement must
       still raise both fee cap and tip, so 0 -> 0 is "replacement transaction underpriced".
+    - `fork`: the rules of the next block (Prague on QBFT): EIP-3860's init-code limits apply
+      from Shanghai, EIP-7623's calldata floor from Prague, and the blob limit is the fork's.
     - `full_refresh_interval`: a new head rereads the nonces of the senders it included (and
       of those whose transaction the builder dropped); every this many heads it rereads them
       all, since a nonce also moves without a transaction of the sender's own: an EIP-7702
@@ -42,3 +50,25 @@ class PoolRules:
     max_tx_bytes: int = 4 * TX_SLOT_SIZE
     price_bump_percent: int = 10
     full_refresh_interval: int = 64
+    fork: Fork = Fork.PRAGUE
+
+
+GETH_MIN_TIP = 1
+"""geth's default ``--txpool.pricelimit``, in wei."""
+
+
+def rules_for_chain(reader: ChainReader, head: BlockHeaderAPI) -> PoolRules:
+    """A QBFT chain's pool takes free transactions and no blobs. An imported chain's follows
+    geth's defaults: a tip of at least 1 wei, a fee cap below the base fee waits in the pool
+    rather than being refused (geth prices it out, it does not reject it), and blob
+    transactions once the next block's fork has a blob market."""
+    if reader.is_qbft:
+        return PoolRules(chain_id=reader.chain_id, block_gas_limit=reader.genesis.gas_limit)
+    fork = reader.next_fork(head)
+    return PoolRules(
+        chain_id=reader.chain_id,
+        block_gas_limit=head.gas_limit,
+        min_tip=GETH_MIN_TIP,
+        blobs_enabled=blob_params(fork) is not None,
+        fork=fork,
+    )

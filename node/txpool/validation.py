@@ -1,18 +1,22 @@
 """Stateless admission checks, in the order of geth's txpool.ValidateTransaction.
 
 The order matters: a transaction that breaks several rules gets the error geth would give.
-Gas figures come from py-evm's Prague rules, so the pool and block execution agree.
+Gas figures come from py-evm's rules of the pool's fork (Prague on QBFT), so the pool and
+block execution agree.
 """
 
 from eth._utils.numeric import ceil32
 from eth.abc import SignedTransactionAPI
 from eth.constants import CREATE_CONTRACT_ADDRESS
 from eth.vm.forks.cancun.constants import BLOB_TX_TYPE, GAS_PER_BLOB, MIN_BLOB_BASE_FEE
-from eth.vm.forks.prague.constants import MAX_BLOB_GAS_PER_BLOCK, SET_CODE_TRANSACTION_TYPE
+from eth.vm.forks.prague.constants import SET_CODE_TRANSACTION_TYPE
 from eth.vm.forks.prague.state import PragueTransactionExecutor
 from eth.vm.forks.shanghai.constants import INITCODE_WORD_COST, MAX_INITCODE_SIZE
 from eth_typing import Address
 from eth_utils.address import to_checksum_address
+
+from node.chain.fees import blob_params
+from node.chain.forks import Fork
 
 from .errors import (
     BLOBS_DISABLED,
@@ -40,8 +44,6 @@ from .sender import recover_sender
 
 UINT256_MAX = 2**256 - 1
 NONCE_MAX = 2**64 - 1
-MAX_BLOBS_PER_TX = MAX_BLOB_GAS_PER_BLOCK // GAS_PER_BLOB
-"""Prague allows 9 blobs per block; a transaction cannot carry more than a block holds."""
 
 
 def tx_type(tx: SignedTransactionAPI) -> int:
@@ -53,14 +55,20 @@ def is_create(tx: SignedTransactionAPI) -> bool:
     return tx.to == CREATE_CONTRACT_ADDRESS
 
 
-def intrinsic_gas(tx: SignedTransactionAPI) -> int:
+def max_blobs_per_tx(fork: Fork) -> int:
+    """A transaction cannot carry more blobs than a block of its fork holds."""
+    blobs = blob_params(fork)
+    return 0 if blobs is None else blobs.max_gas // GAS_PER_BLOB
+
+
+def intrinsic_gas(tx: SignedTransactionAPI, fork: Fork = Fork.PRAGUE) -> int:
     """geth's IntrinsicGas for Prague.
 
     py-evm leaves EIP-3860's init-code word cost out of `intrinsic_gas` and charges it inside
     the create computation instead; geth (and the spec) count it up front, so it is added here.
     """
     gas = tx.intrinsic_gas
-    if is_create(tx):
+    if is_create(tx) and fork >= Fork.SHANGHAI:
         gas += INITCODE_WORD_COST * ceil32(len(tx.data)) // 32
     return gas
 
@@ -90,7 +98,7 @@ def validate_transaction(tx: SignedTransactionAPI, size: int, rules: PoolRules) 
     _check_type(tx, rules)
     if size > rules.max_tx_bytes:
         raise OversizedData(f"transaction size {size}, limit {rules.max_tx_bytes}")
-    if is_create(tx) and len(tx.data) > MAX_INITCODE_SIZE:
+    if is_create(tx) and rules.fork >= Fork.SHANGHAI and len(tx.data) > MAX_INITCODE_SIZE:
         raise MaxInitCodeSizeExceeded(f"code size {len(tx.data)} limit {MAX_INITCODE_SIZE}")
     if tx.gas > rules.block_gas_limit:
         raise GasLimitExceeded()
@@ -100,10 +108,10 @@ def validate_transaction(tx: SignedTransactionAPI, size: int, rules: PoolRules) 
         raise NonceMax()
     if tx.value > UINT256_MAX:
         raise InsufficientFunds()
-    _check_gas(tx)
+    _check_gas(tx, rules.fork)
     _check_pricing(tx, sender, rules)
     if tx_type(tx) == BLOB_TX_TYPE:
-        _check_blobs(tx)
+        _check_blobs(tx, rules.fork)
     if tx_type(tx) == SET_CODE_TRANSACTION_TYPE and not tx.authorization_list:
         raise EmptyAuthList()
     return sender
@@ -130,11 +138,11 @@ def _check_fee_fields(tx: SignedTransactionAPI) -> None:
         raise TipAboveFeeCap()
 
 
-def _check_gas(tx: SignedTransactionAPI) -> None:
-    needed = intrinsic_gas(tx)
+def _check_gas(tx: SignedTransactionAPI, fork: Fork) -> None:
+    needed = intrinsic_gas(tx, fork)
     if tx.gas < needed:
         raise IntrinsicGasTooLow(f"gas {tx.gas}, minimum needed {needed}")
-    floor = floor_data_gas(tx)
+    floor = floor_data_gas(tx) if fork >= Fork.PRAGUE else 0
     if tx.gas < floor:
         raise FloorDataGasTooLow(f"gas {tx.gas}, minimum needed {floor}")
 
@@ -152,7 +160,7 @@ def _check_pricing(tx: SignedTransactionAPI, sender: Address, rules: PoolRules) 
         )
 
 
-def _check_blobs(tx: SignedTransactionAPI) -> None:
+def _check_blobs(tx: SignedTransactionAPI, fork: Fork) -> None:
     """py-evm's blob base fee never drops below 1, so a blob fee cap of 0 can never pay."""
     if tx.max_fee_per_blob_gas < MIN_BLOB_BASE_FEE:
         raise GasPriceTooLow(
@@ -161,5 +169,6 @@ def _check_blobs(tx: SignedTransactionAPI) -> None:
     count = len(tx.blob_versioned_hashes)
     if count == 0:
         raise MissingBlobHashes()
-    if count > MAX_BLOBS_PER_TX:
-        raise BlobLimitExceeded(f"blob count {count}, limit {MAX_BLOBS_PER_TX}")
+    limit = max_blobs_per_tx(fork)
+    if count > limit:
+        raise BlobLimitExceeded(f"blob count {count}, limit {limit}")

@@ -58,6 +58,12 @@ def _pump(stream: object, sink: list[str], ready: threading.Event, url: list[str
     ready.set()
 
 
+def run_dcl(*arguments: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run one ``dcl`` command to completion, as an operator would, capturing its output."""
+    command = [sys.executable, "-m", "node.cli", *map(str, arguments)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
 def start_node(datadir: Path, *extra_args: str, log_level: str = "info") -> NodeProcess:
     return start_dcl(datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level)
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from node.rpc.methods import (
+    debug,
     eth_blocks,
     eth_chain,
     eth_execution,
     eth_fees,
     eth_filters,
     eth_logs,
+    eth_proofs,
     eth_state,
     eth_transactions,
     net,
@@ -30,11 +32,13 @@ _MODULES: tuple[ModuleType, ...] = (
     eth_blocks,
     eth_transactions,
     eth_state,
+    eth_proofs,
     eth_execution,
     eth_fees,
     eth_logs,
     eth_filters,
     txpool,
+    debug,
 )
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from eth.abc import BlockHeaderAPI
+
 from node.chain.chain_reader import ChainReader
-from node.chain.header import QbftBlockHeader
 from node.rpc import params
 from node.rpc.format import block_json, block_receipts_json, quantity
 from node.rpc.params import BlockNumber, BlockSelector
@@ -17,12 +18,10 @@ from node.rpc.registry import RpcContext, required, rpc_method
 from node.rpc.selectors import header_by_hash, header_by_number, header_by_selector
 
 
-def _block(
-    ledger: ChainReader, header: QbftBlockHeader | None, full: bool
-) -> dict[str, Any] | None:
+def _block(ledger: ChainReader, header: BlockHeaderAPI | None, full: bool) -> dict[str, Any] | None:
     if header is None:
         return None
-    total_difficulty = ledger.chaindb.get_score(header.hash)
+    total_difficulty = ledger.total_difficulty(header)
     return block_json(ledger.block(header), total_difficulty, full_transactions=full)
 
 
@@ -46,7 +45,7 @@ async def get_block_by_hash(
     )
 
 
-def _transaction_count(ledger: ChainReader, header: QbftBlockHeader | None) -> str | None:
+def _transaction_count(ledger: ChainReader, header: BlockHeaderAPI | None) -> str | None:
     return None if header is None else quantity(len(ledger.block(header).transactions))
 
 
@@ -71,7 +70,8 @@ def _block_receipts(ledger: ChainReader, selector: BlockSelector) -> list[dict[s
     if header is None:
         return None
     transactions = ledger.block(header).transactions
-    return block_receipts_json(header, transactions, ledger.receipts(header))
+    receipts = ledger.receipts(header)
+    return block_receipts_json(header, transactions, receipts, ledger.blob_base_fee(header))
 
 
 @rpc_method("eth_getBlockReceipts", required(params.block_selector))

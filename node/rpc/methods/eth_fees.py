@@ -1,18 +1,22 @@
-"""Fee suggestions and history. Gas is metered but free here: the base fee is always zero and
-no tip is needed, so the suggestions are zero (web3.py then builds EIP-1559 transactions with
-a zero tip, ethers legacy ones with a zero price, both payable from an empty account)."""
+"""Fee suggestions and history. Gas is metered but free on a QBFT chain: the base fee is always
+zero and no tip is needed, so the suggestions are zero (web3.py then builds EIP-1559
+transactions with a zero tip, ethers legacy ones with a zero price, both payable from an empty
+account). An imported chain's figures follow its forks' fee rules."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from eth.abc import BlockHeaderAPI
+
 from node.chain.chain_reader import ChainReader
+from node.chain.fees import blob_params
 from node.rpc import params
 from node.rpc.errors import server_error
 from node.rpc.fee_history import (
     MAX_BLOCK_COUNT,
     BlockFees,
-    blob_base_fee,
+    ForkFees,
     block_fees,
     fee_history_json,
     percentile_problem,
@@ -20,24 +24,47 @@ from node.rpc.fee_history import (
 from node.rpc.format import quantity
 from node.rpc.params import BlockNumber, BlockTag
 from node.rpc.registry import RpcContext, optional, required, rpc_method
+from node.txpool.rules import GETH_MIN_TIP
 
 SUGGESTED_TIP = 0
+
+
+def suggested_tip(ledger: ChainReader) -> int:
+    """Zero on QBFT; on an imported chain the least tip its pool admits (geth's default
+    price limit), so that a wallet following the suggestion is not refused."""
+    return SUGGESTED_TIP if ledger.is_qbft else GETH_MIN_TIP
 
 
 @rpc_method("eth_gasPrice")
 async def gas_price(ctx: RpcContext) -> str:
     """geth's legacy price suggestion: the suggested tip plus the head's base fee."""
-    return quantity(SUGGESTED_TIP + (ctx.backend.ledger.head().base_fee_per_gas or 0))
+    ledger = ctx.backend.ledger
+    head = ledger.head()
+    return quantity(suggested_tip(ledger) + (getattr(head, "base_fee_per_gas", 0) or 0))
 
 
 @rpc_method("eth_maxPriorityFeePerGas")
 async def max_priority_fee_per_gas(ctx: RpcContext) -> str:
-    return quantity(SUGGESTED_TIP)
+    return quantity(suggested_tip(ctx.backend.ledger))
 
 
 @rpc_method("eth_blobBaseFee")
 async def blob_base_fee_of_head(ctx: RpcContext) -> str:
-    return quantity(blob_base_fee(ctx.backend.ledger.head().excess_blob_gas))
+    """The head's blob base fee, as geth; an error before Cancun, which has no blob market."""
+    ledger = ctx.backend.ledger
+    head = ledger.head()
+    blobs = blob_params(ledger.fork_of(head))
+    if blobs is None:
+        raise server_error("blob base fee is not available before Cancun")
+    return quantity(blobs.base_fee(head.excess_blob_gas))
+
+
+def _fork_fees(ledger: ChainReader, header: BlockHeaderAPI) -> ForkFees:
+    return ForkFees(
+        blobs=blob_params(ledger.fork_of(header)),
+        next_blobs=blob_params(ledger.next_fork(header)),
+        next_base_fee=ledger.next_base_fee(header),
+    )
 
 
 def _newest(ledger: ChainReader, newest: BlockNumber) -> int:
@@ -62,11 +89,13 @@ def _fee_history(
         header = ledger.header_by_number(number)
         if header is None:
             break
+        fork = _fork_fees(ledger, header)
         if percentiles:
             transactions = ledger.block(header).transactions
-            fees.append(block_fees(header, percentiles, transactions, ledger.receipts(header)))
+            receipts = ledger.receipts(header)
+            fees.append(block_fees(header, percentiles, transactions, receipts, fork))
         else:
-            fees.append(block_fees(header, percentiles))
+            fees.append(block_fees(header, percentiles, fork=fork))
     return fee_history_json(oldest, fees, with_rewards=bool(percentiles))
 
 

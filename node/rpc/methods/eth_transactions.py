@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from eth.abc import BlockHeaderAPI
 from eth_typing import Hash32
 
 from node.chain.chain_reader import ChainReader
-from node.chain.header import QbftBlockHeader
 from node.rpc import params
 from node.rpc.errors import server_error
 from node.rpc.format import hex_data, receipt_json, transaction_json, tx_location
@@ -22,7 +22,7 @@ from node.rpc.selectors import header_by_hash, header_by_number
 from node.txpool.errors import TxPoolError
 
 
-def _included(ledger: ChainReader, tx_hash: bytes) -> tuple[QbftBlockHeader, int] | None:
+def _included(ledger: ChainReader, tx_hash: bytes) -> tuple[BlockHeaderAPI, int] | None:
     location = ledger.transaction_location(tx_hash)
     if location is None:
         return None
@@ -36,7 +36,8 @@ def _included_transaction(ledger: ChainReader, tx_hash: bytes) -> dict[str, Any]
     if found is None:
         return None
     header, index = found
-    return transaction_json(ledger.block(header).transactions[index], tx_location(header, index))
+    location = tx_location(header, index, ledger.blob_base_fee(header))
+    return transaction_json(ledger.block(header).transactions[index], location)
 
 
 @rpc_method("eth_getTransactionByHash", required(params.hash32))
@@ -50,7 +51,7 @@ async def get_transaction_by_hash(ctx: RpcContext, tx_hash: Hash32) -> dict[str,
 
 
 def _transaction_at(
-    ledger: ChainReader, header: QbftBlockHeader | None, index: int
+    ledger: ChainReader, header: BlockHeaderAPI | None, index: int
 ) -> dict[str, Any] | None:
     if header is None:
         return None
@@ -93,7 +94,7 @@ def _receipt(ledger: ChainReader, tx_hash: bytes) -> dict[str, Any] | None:
     return receipt_json(
         transactions[index],
         receipts[index],
-        tx_location(header, index),
+        tx_location(header, index, ledger.blob_base_fee(header)),
         previous_cumulative_gas=earlier[-1].gas_used if earlier else 0,
         first_log_index=sum(len(receipt.logs) for receipt in earlier),
     )

@@ -6,6 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import rlp
+from eth.vm.forks.prague.blocks import PragueBlockHeader
+from eth_hash.auto import keccak
 
 from node.chain.extra_data import QbftExtraData, encode_extra_data
 from node.chain.genesis import Genesis, genesis_state_root, parse_genesis, qbft_genesis_header
@@ -133,9 +136,12 @@ def test_a_refused_reopen_writes_nothing(
     assert db_items(db) == stored
 
 
-def test_a_ledger_refuses_a_genesis_without_qbft(
+def test_a_genesis_without_qbft_starts_an_ethereum_chain_hashed_the_ethereum_way(
     open_leveldb: OpenLeveldb, genesis_document: dict[str, Any]
 ) -> None:
     del genesis_document["config"]["qbft"]
-    with pytest.raises(ValueError, match="a ledger needs a QBFT genesis"):
-        Ledger(open_leveldb("node"), parse_genesis(genesis_document))
+    ledger = Ledger(open_leveldb("node"), parse_genesis(genesis_document))
+    head = ledger.head()
+    assert type(head) is PragueBlockHeader
+    assert head.hash == keccak(rlp.encode(head))
+    assert ledger.validators_after(head) == ()

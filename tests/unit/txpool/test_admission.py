@@ -6,6 +6,7 @@ import pytest
 from eth.vm.forks.prague.transactions import PragueTransactionBuilder
 from eth_utils import to_checksum_address
 
+from node.chain.forks import Fork
 from node.txpool import PoolRules, TxPool, TxPoolError
 from node.txpool import errors as txpool_errors
 from node.txpool.sender import SECP256K1_N
@@ -459,3 +460,30 @@ def test_error_code_names_the_rule(pool, reader, alice):
 def test_rules_are_a_frozen_value(rules):
     with pytest.raises(dataclasses.FrozenInstanceError):
         rules.chain_id = 1
+
+
+def test_before_prague_there_is_no_calldata_floor(reader, alice):
+    pool = with_rules(fork=Fork.CANCUN)
+
+    pool.add(alice.tx(data=b"\x01" * 1000, gas=40_000), reader)
+
+    assert pool.stats() == (1, 0)
+
+
+def test_a_cancun_pool_holds_at_most_six_blobs_per_transaction(reader, alice):
+    pool = with_rules(blobs_enabled=True, fork=Fork.CANCUN)
+    hashes = [b"\x01" + bytes([i]) * 31 for i in range(7)]
+
+    assert str(rejection(pool, alice.sign(blob(blob_versioned_hashes=hashes)), reader)) == (
+        "transaction blob limit exceeded: blob count 7, limit 6"
+    )
+
+
+def test_before_shanghai_init_code_is_neither_limited_nor_charged_per_word(reader, alice):
+    pool = with_rules(fork=Fork.LONDON)
+    # 49153 bytes of init code exceed Shanghai's limit; London charges only calldata for them
+    tx = alice.tx(to=None, data=b"\x01" * 49_153, gas=21_000 + 32_000 + 16 * 49_153)
+
+    pool.add(tx, reader)
+
+    assert pool.stats() == (1, 0)
