@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from genesis.consortium import load_consortium
 from genesis.generator import NetworkExistsError, write_network
 from node.chain.genesis import GenesisError
 from node.chain.ledger import GenesisMismatchError
@@ -94,10 +95,17 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_genesis_new(args: argparse.Namespace) -> None:
+    consortium = None if args.consortium is None else load_consortium(args.consortium)
+    validators = args.validators
+    if validators is None:
+        if consortium is None:
+            raise UsageError("--validators is required without --consortium")
+        validators = 1
     try:
         write_network(
             args.out,
-            validators=args.validators,
+            validators=validators,
+            consortium=consortium,
             accounts=args.accounts,
             chain_id=args.chain_id,
             block_period_seconds=args.block_period,
@@ -146,7 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
     genesis = commands.add_parser("genesis", help="genesis tools")
     genesis_commands = genesis.add_subparsers(dest="genesis_command", required=True)
     new = genesis_commands.add_parser("new", help="write a new network's genesis and keys")
-    new.add_argument("--validators", type=int, required=True)
+    new.add_argument(
+        "--consortium",
+        type=Path,
+        help="consortium TOML: predeploy the system contracts for its exchanges and regulators",
+    )
+    new.add_argument(
+        "--validators",
+        type=int,
+        help="number of validators; with --consortium, the first K exchanges run them (default 1)",
+    )
     new.add_argument("--accounts", type=int, default=5, help="funded dev accounts")
     new.add_argument("--chain-id", type=int, default=1337)
     new.add_argument("--block-period", type=int, default=1, help="seconds between blocks")
