@@ -51,15 +51,17 @@ class GenesisValues:
 @dataclass(frozen=True)
 class SystemContract:
     name: str
+    proxy: bytes
+    implementation: bytes
     initialize_args: Callable[[GenesisValues], Sequence[Any]]
 
-    @property
-    def proxy(self) -> bytes:
-        return proxy_address(SYSTEM_CONTRACT_INDEX[self.name])
 
-    @property
-    def implementation(self) -> bytes:
-        return implementation_address(SYSTEM_CONTRACT_INDEX[self.name])
+def _row(name: str, initialize_args: Callable[[GenesisValues], Sequence[Any]]) -> SystemContract:
+    """A system contract at its fixed addresses (``client.contracts.SYSTEM_CONTRACT_INDEX``)."""
+    index = SYSTEM_CONTRACT_INDEX[name]
+    return SystemContract(
+        name, proxy_address(index), implementation_address(index), initialize_args
+    )
 
 
 @dataclass(frozen=True)
@@ -103,16 +105,16 @@ def _proxies_of(*names: str) -> Callable[[GenesisValues], tuple[str, ...]]:
 
 
 SYSTEM_CONTRACTS: tuple[SystemContract, ...] = (
-    SystemContract("ExchangeRegistry", registry_initialize_args),
-    SystemContract("ParticipantRegistry", _proxies_of("ExchangeRegistry")),
-    SystemContract("DataProductRegistry", _proxies_of("ExchangeRegistry", "ParticipantRegistry")),
-    SystemContract(
+    _row("ExchangeRegistry", registry_initialize_args),
+    _row("ParticipantRegistry", _proxies_of("ExchangeRegistry")),
+    _row("DataProductRegistry", _proxies_of("ExchangeRegistry", "ParticipantRegistry")),
+    _row(
         "AuthorizationRegistry",
         _proxies_of(
             "ExchangeRegistry", "ParticipantRegistry", "DataProductRegistry", "TradeSettlement"
         ),
     ),
-    SystemContract(
+    _row(
         "TradeSettlement",
         _proxies_of(
             "ExchangeRegistry",
@@ -211,7 +213,8 @@ def predeploy(
     registry's upgrade procedure can change any system contract's code.
     """
     chosen = built_system_contracts() if contracts is None else tuple(contracts)
-    admin = to_checksum_address(system_contract("ExchangeRegistry").proxy)
+    registry = next((c for c in chosen if c.name == "ExchangeRegistry"), None)
+    admin = to_checksum_address((registry or system_contract("ExchangeRegistry")).proxy)
     state = _scratch_state(chain_id)
     recorder = _RecordingState(state)
     for contract in chosen:
