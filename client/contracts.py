@@ -13,11 +13,13 @@ from enum import IntEnum
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
-from web3.types import TxReceipt
+from web3.logs import DISCARD
+from web3.types import TxParams, TxReceipt, Wei
 
 from client.artifacts import load_artifact
 
@@ -50,7 +52,7 @@ def implementation_address(index: int) -> bytes:
     return _fixed_address(IMPLEMENTATION_PREFIX, index)
 
 
-def system_address(name: str) -> str:
+def system_address(name: str) -> ChecksumAddress:
     """The checksummed proxy address of system contract ``name``."""
     return to_checksum_address(proxy_address(SYSTEM_CONTRACT_INDEX[name]))
 
@@ -61,10 +63,9 @@ def system_contract(w3: Web3, name: str) -> Contract:
 
 def encode_exchange_code(code: str) -> bytes:
     """``"SHDE"`` → the registry's bytes32 code (ASCII, left-aligned, zero-padded)."""
-    raw = code.encode("ascii")
-    if not raw or len(raw) > 32 or not code.isalnum() or not code.isupper():
+    if not (code.isascii() and code.isalnum() and code == code.upper() and len(code) <= 32):
         raise ValueError(f"exchange code {code!r} must be 1-32 upper-case letters or digits")
-    return raw.ljust(32, b"\x00")
+    return code.encode("ascii").ljust(32, b"\x00")
 
 
 def decode_exchange_code(code: bytes) -> str:
@@ -149,7 +150,7 @@ def _optional(address: str) -> str | None:
 class ExchangeRegistry:
     """The ExchangeRegistry at its proxy: typed reads, and calls that build transactions."""
 
-    def __init__(self, w3: Web3, address: str | None = None) -> None:
+    def __init__(self, w3: Web3, address: ChecksumAddress | None = None) -> None:
         self.contract = w3.eth.contract(
             address=address or system_address("ExchangeRegistry"),
             abi=load_artifact("ExchangeRegistry").abi,
@@ -244,7 +245,7 @@ class ExchangeRegistry:
 
     def proposal_id(self, receipt: TxReceipt) -> int:
         """The id of the proposal a ``propose*`` transaction created."""
-        events = self.contract.events.ProposalCreated().process_receipt(receipt)
+        events = self.contract.events.ProposalCreated().process_receipt(receipt, errors=DISCARD)
         if len(events) != 1:
             raise ValueError("the receipt holds no ProposalCreated event of this registry")
         return int(events[0]["args"]["proposalId"])
@@ -256,15 +257,14 @@ def send(w3: Web3, call: ContractFunction, account: LocalAccount, **overrides: A
     Gas is free on the ledger (base fee 0), so the transaction carries zero fees; a receipt
     with status 0 is returned as is, for the caller to judge.
     """
-    transaction = call.build_transaction(
-        {
-            "from": account.address,
-            "nonce": w3.eth.get_transaction_count(account.address, "pending"),
-            "gas": SEND_GAS,
-            "maxFeePerGas": 0,
-            "maxPriorityFeePerGas": 0,
-            **overrides,
-        }
-    )
-    signed = account.sign_transaction(transaction)
+    params: TxParams = {
+        "from": account.address,
+        "nonce": w3.eth.get_transaction_count(account.address, "pending"),
+        "gas": SEND_GAS,
+        "maxFeePerGas": Wei(0),
+        "maxPriorityFeePerGas": Wei(0),
+    }
+    params.update(overrides)  # type: ignore[typeddict-item]
+    transaction = call.build_transaction(params)
+    signed = account.sign_transaction(dict(transaction))  # type: ignore[arg-type]
     return w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction))

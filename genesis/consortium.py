@@ -55,7 +55,7 @@ def exchange_code(code: str) -> bytes:
     """``"SHDE"`` → ``b"SHDE" + 28 zero bytes`` (the registry's bytes32 code)."""
     try:
         return encode_exchange_code(code)
-    except (ValueError, UnicodeEncodeError) as error:
+    except ValueError as error:
         raise ConsortiumError(str(error)) from None
 
 

@@ -22,7 +22,7 @@ from eth.vm.execution_context import ExecutionContext
 from eth.vm.forks.cancun.transaction_context import CancunTransactionContext
 from eth.vm.forks.prague import PragueVM
 from eth.vm.message import Message
-from eth_typing import Address
+from eth_typing import Address, BlockNumber, Hash32
 from eth_utils import to_checksum_address
 from web3 import Web3
 
@@ -167,9 +167,9 @@ def _scratch_state(chain_id: int) -> StateAPI:
     context = ExecutionContext(
         coinbase=Address(bytes(20)),
         timestamp=0,
-        block_number=0,
+        block_number=BlockNumber(0),
         difficulty=0,
-        mix_hash=bytes(32),  # type: ignore[arg-type]
+        mix_hash=Hash32(bytes(32)),
         gas_limit=CONSTRUCTOR_GAS,
         prev_hashes=(),
         chain_id=chain_id,
