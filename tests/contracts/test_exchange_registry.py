@@ -580,3 +580,13 @@ def test_a_proposal_that_became_invalid_fails_at_execution(r: Registry) -> None:
     r.execute(first)
     call = r.registry.functions.execute(second)
     r.chain.expect_revert(call, r.root, "ExchangeStatusForbids", code("EX3"), Status.SUSPENDED)
+
+
+def test_the_documented_storage_layout_holds(r: Registry) -> None:
+    """contracts/README.md: root at base+1 (after the initialized flag), activeCount at
+    base+4, the code list's length at base+5."""
+    get = r.chain.w3.eth.get_storage_at
+    slot1 = get(r.proxy.address, STORAGE_SLOT + 1)
+    assert (slot1[-1], slot1[-21:-1]) == (1, bytes.fromhex(r.root[2:]))
+    assert int.from_bytes(get(r.proxy.address, STORAGE_SLOT + 4)) == 4
+    assert int.from_bytes(get(r.proxy.address, STORAGE_SLOT + 5)) == 4
