@@ -376,11 +376,14 @@ contract ExchangeRegistry is IExchangeRegistry {
     }
 
     /// @notice A regulator's approval, which an Upgrade proposal needs besides the exchanges'.
+    ///         An approval by an account the root has since removed as regulator no longer
+    ///         counts, and another regulator may approve in its place.
     function approveUpgrade(uint256 proposalId) external {
-        if (!_layout().regulators[msg.sender]) revert NotRegulator(msg.sender);
+        Layout storage s = _layout();
+        if (!s.regulators[msg.sender]) revert NotRegulator(msg.sender);
         Proposal storage p = _pendingBeforeDeadline(proposalId);
         if (p.kind != ProposalKind.Upgrade) revert NotAnUpgrade(proposalId);
-        if (p.regulatorApproval != address(0)) {
+        if (s.regulators[p.regulatorApproval]) {
             revert RegulatorAlreadyApproved(proposalId, p.regulatorApproval);
         }
         p.regulatorApproval = msg.sender;
@@ -393,7 +396,7 @@ contract ExchangeRegistry is IExchangeRegistry {
         Proposal storage p = _pendingBeforeDeadline(proposalId);
         if (p.kind != ProposalKind.Upgrade) revert NotAnUpgrade(proposalId);
         _checkQuorum(proposalId);
-        if (p.regulatorApproval == address(0)) revert RegulatorApprovalMissing(proposalId);
+        if (!_layout().regulators[p.regulatorApproval]) revert RegulatorApprovalMissing(proposalId);
         uint64 executableAt = uint64(block.timestamp) + _layout().upgradeDelay;
         p.status = ProposalStatus.Scheduled;
         p.executableAt = executableAt;

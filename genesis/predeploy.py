@@ -22,8 +22,10 @@ from eth.vm.execution_context import ExecutionContext
 from eth.vm.forks.cancun.transaction_context import CancunTransactionContext
 from eth.vm.forks.prague import PragueVM
 from eth.vm.message import Message
+from eth_abi import decode
+from eth_abi.exceptions import DecodingError
 from eth_typing import Address, BlockNumber, Hash32
-from eth_utils import to_checksum_address
+from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 
 from client.artifacts import ARTIFACTS_DIR, load_artifact
@@ -192,7 +194,26 @@ def _create_at(state: StateAPI, address: bytes, creation_code: bytes, what: str)
     context = CancunTransactionContext(gas_price=0, origin=DEPLOYER, blob_versioned_hashes=[])
     computation = state.computation_class.apply_create_message(state, message, context)
     if computation.is_error:
-        raise PredeployError(f"{what} reverted: 0x{computation.output.hex()}")
+        raise PredeployError(f"{what} reverted: {describe_revert(computation.output)}")
+
+
+def describe_revert(output: bytes) -> str:
+    """A revert's custom error by name and arguments (e.g. ``TooManyExchanges(64)``), looked up
+    in every built artifact; the raw hex if none declares it."""
+    for path in sorted(ARTIFACTS_DIR.glob("*.json")):
+        for entry in load_artifact(path.stem).abi:
+            if entry["type"] != "error":
+                continue
+            types = [str(i["type"]) for i in entry["inputs"]]
+            if keccak(text=f"{entry['name']}({','.join(types)})")[:4] != output[:4]:
+                continue
+            try:
+                values = decode(types, output[4:])
+            except DecodingError:
+                continue
+            shown = ", ".join("0x" + v.hex() if isinstance(v, bytes) else str(v) for v in values)
+            return f"{entry['name']}({shown})"
+    return "0x" + output.hex()
 
 
 def _encode_constructor(name: str, *args: Any) -> bytes:

@@ -254,3 +254,18 @@ def test_the_registry_upgrades_itself_and_keeps_its_state(s: Setup) -> None:
     assert r.registry.functions.isRegulator(r.regulators[0]).call() is True
     r.pass_proposal(r.registry.functions.proposeSuspendExchange(code("EX3")), "EX0", "EX1", "EX2")
     assert r.registry.functions.activeExchangeCount().call() == 3
+
+
+def test_the_approval_of_a_regulator_removed_since_no_longer_counts(s: Setup) -> None:
+    proposal_id = fully_approved_upgrade(s)
+    s.r.chain.transact(s.r.registry.functions.removeRegulator(s.r.regulators[0]), s.r.root)
+    call = s.r.registry.functions.scheduleUpgrade(proposal_id)
+    s.r.chain.expect_revert(call, s.r.root, "RegulatorApprovalMissing", proposal_id)
+
+
+def test_another_regulator_replaces_the_approval_of_a_removed_one(s: Setup) -> None:
+    proposal_id = fully_approved_upgrade(s)
+    s.r.chain.transact(s.r.registry.functions.removeRegulator(s.r.regulators[0]), s.r.root)
+    s.r.chain.transact(s.r.registry.functions.approveUpgrade(proposal_id), s.r.regulators[1])
+    s.r.chain.transact(s.r.registry.functions.scheduleUpgrade(proposal_id), s.r.root)
+    assert s.r.registry.functions.proposal(proposal_id).call()[1] == ProposalState.SCHEDULED

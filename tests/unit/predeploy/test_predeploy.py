@@ -107,10 +107,25 @@ def test_predeployed_registry_equals_a_normal_deployment(consortium: Consortium)
         assert storage_root(scratch, root, address) == storage_root(db, deployed_root, address)
 
 
-def test_a_reverting_initialize_names_the_revert(consortium: Consortium) -> None:
+def test_a_genesis_without_validators_names_the_registry_s_error(consortium: Consortium) -> None:
     values = GenesisValues(consortium, tuple(b"" for _ in consortium.exchanges))
-    with pytest.raises(PredeployError, match="ExchangeRegistry proxy and initialize reverted"):
+    with pytest.raises(PredeployError) as raised:
         predeploy(values, [system_contract("ExchangeRegistry")])
+    assert str(raised.value) == (
+        "ExchangeRegistry proxy and initialize reverted: NoValidatorsLeft(0x" + "00" * 32 + ")"
+    )
+
+
+def test_more_than_64_exchanges_are_refused_by_the_registry(consortium: Consortium) -> None:
+    template = consortium.exchanges[0]
+    exchanges = tuple(
+        dataclasses.replace(template, code=f"X{i}", operators=(keccak(text=f"op{i}")[12:],))
+        for i in range(65)
+    )
+    big = dataclasses.replace(consortium, exchanges=exchanges)
+    with pytest.raises(PredeployError) as raised:
+        predeploy(values_for(big, 1), [system_contract("ExchangeRegistry")])
+    assert str(raised.value).endswith("reverted: TooManyExchanges(64)")
 
 
 def test_genesis_validators_equal_the_predeployed_registry_validators(
