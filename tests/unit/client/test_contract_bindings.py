@@ -18,6 +18,7 @@ from client.contracts import (
     proxy_address,
     system_address,
 )
+from client.registry_events import rebuild
 from tests.contracts.harness import ContractChain
 from tests.contracts.registry_setup import (
     PARAMETERS,
@@ -83,3 +84,8 @@ def test_a_receipt_without_a_proposal_is_a_value_error(r: Registry) -> None:
     receipt = r.chain.transact(registry.contract.functions.addRegulator(r.chain.account(9)), r.root)
     with pytest.raises(ValueError, match="no ProposalCreated event"):
         registry.proposal_id(receipt)
+
+
+def test_rebuilding_from_a_foreign_event_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="not an ExchangeRegistry event: Recorded"):
+        rebuild([("Recorded", {"author": "0x" + "11" * 20, "key": b"", "value": 1})])
