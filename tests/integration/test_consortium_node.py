@@ -15,11 +15,9 @@ from client import connect
 from client.contracts import ExchangeRegistry, ExchangeStatus, Parameters, ProposalStatus, send
 from genesis.consortium import Consortium, load_consortium
 from genesis.dev_keys import dev_operator_key, dev_validator_key
-from genesis.generator import write_network
 from node.chain.extra_data import decode_extra_data
 from node.chain.seals import address_of
-from node.datadir import init_datadir
-from tests.support.node_process import NodeProcess, running_node
+from tests.support.node_process import NodeProcess, make_consortium_network, running_node
 
 SAMPLE = Path(__file__).resolve().parents[2] / "genesis" / "consortium.toml"
 NEW_PARAMETERS = Parameters(250, 150, 5 * 86_400, 20 * 86_400, 10 * 86_400)
@@ -31,13 +29,8 @@ def consortium() -> Consortium:
 
 
 @pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory, consortium: Consortium) -> Iterator[NodeProcess]:
-    root = tmp_path_factory.mktemp("consortium")
-    write_network(root / "network", validators=1, consortium=consortium, dev_only_keys=True)
-    datadir = init_datadir(
-        root / "validator-1", root / "network" / "genesis.json",
-        root / "network" / "validator-1" / "key",
-    ).root  # fmt: skip
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    datadir = make_consortium_network(tmp_path_factory.mktemp("consortium"), SAMPLE)
     with running_node(datadir, "--no-empty-blocks") as process:
         yield process
 
