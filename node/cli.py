@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from genesis.consortium import load_consortium
+from genesis.dev_keys import DEV_ONLY_WARNING
 from genesis.generator import NetworkExistsError, write_network
 from node.chain.genesis import GenesisError
 from node.chain.ledger import GenesisMismatchError
@@ -114,6 +115,8 @@ def cmd_genesis_new(args: argparse.Namespace) -> None:
     except NetworkExistsError as error:
         raise UsageError(f"{error}; choose another --out") from None
     print(f"wrote {args.out}/genesis.json, validator keys and dev-only-accounts.json")
+    if consortium is not None and consortium.dev_only:
+        print(f"warning: {args.consortium} is marked DEV ONLY: {DEV_ONLY_WARNING}")
 
 
 def cmd_devnet(args: argparse.Namespace) -> None:

@@ -84,3 +84,13 @@ def test_a_missing_consortium_file_is_an_error(
     missing = tmp_path / "nope.toml"
     assert main(["genesis", "new", "--consortium", str(missing), "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err.startswith(f"dcl: error: cannot read consortium {missing}")
+
+
+def test_a_dev_only_consortium_is_flagged_when_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new(tmp_path) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"warning: {SAMPLE} is marked DEV ONLY: "
+        "DEV ONLY: these keys are public; never use them outside a local devnet"
+    )
