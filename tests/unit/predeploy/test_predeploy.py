@@ -21,7 +21,7 @@ from genesis.predeploy import (
     registry_initialize_args,
     system_contract,
 )
-from node.chain.genesis import genesis_state_root, parse_genesis
+from node.chain.genesis import genesis_state_root, parse_genesis, qbft_genesis_header
 from tests.contracts.harness import ContractChain
 from tests.contracts.registry_setup import next_contract_address
 from tests.support.genesis_state import GenesisState, storage_root
@@ -184,3 +184,19 @@ def test_predeploy_is_deterministic(consortium: Consortium) -> None:
         validators(3), [], predeployed=consortium_predeploy(consortium, validators(3))
     )
     assert first == second
+
+
+def test_the_genesis_hash_depends_only_on_consortium_keys_time_and_vanity(
+    consortium: Consortium,
+) -> None:
+    def genesis_hash(validator_count: int) -> bytes:
+        chosen = validators(validator_count)
+        document = genesis_document(
+            chosen, [], timestamp=1_700_000_000, vanity=b"\x42" * 32,
+            predeployed=consortium_predeploy(consortium, chosen),
+        )  # fmt: skip
+        genesis = parse_genesis(document)
+        return bytes(qbft_genesis_header(genesis, genesis_state_root(genesis.alloc)).hash)
+
+    assert genesis_hash(2) == genesis_hash(2)
+    assert genesis_hash(2) != genesis_hash(3)
