@@ -18,3 +18,16 @@ def dev_validator_key(index: int) -> bytes:
 
 def dev_account_key(index: int) -> bytes:
     return keccak(f"dcl-dev-only-account-{index}".encode())
+
+
+def dev_operator_key(exchange_code: str, index: int = 1) -> bytes:
+    """The operator accounts of the sample consortium (``genesis/consortium.toml``)."""
+    return keccak(f"dcl-dev-only-operator-{exchange_code}-{index}".encode())
+
+
+def dev_regulator_root_key() -> bytes:
+    return keccak(b"dcl-dev-only-regulator-root")
+
+
+def dev_regulator_key(index: int) -> bytes:
+    return keccak(f"dcl-dev-only-regulator-{index}".encode())

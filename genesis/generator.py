@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from genesis.consortium import Consortium
 from genesis.dev_keys import DEV_ONLY_WARNING, dev_account_key, dev_validator_key
+from genesis.predeploy import GenesisValues, PredeployedAccount, predeploy
 from node.chain.extra_data import QbftExtraData, encode_extra_data
 from node.chain.genesis import FORK_KEYS
 from node.chain.header import BFT_MIX_HASH
@@ -58,8 +60,24 @@ def genesis_document(
     gas_limit: int = DEFAULT_GAS_LIMIT,
     timestamp: int = 0,
     vanity: bytes = b"\x00" * 32,
+    predeployed: dict[bytes, PredeployedAccount] | None = None,
 ) -> dict[str, Any]:
-    """The genesis JSON for ``validators`` (addresses), funding ``funded`` (addresses)."""
+    """The genesis JSON for ``validators`` (addresses), funding ``funded`` (addresses), with
+    the ``predeployed`` system contracts' code and storage in the alloc.
+    """
+    alloc: dict[str, dict[str, Any]] = {
+        "0x" + address.hex(): {"balance": hex(DEV_ACCOUNT_BALANCE)} for address in funded
+    }
+    for address, account in sorted((predeployed or {}).items()):
+        alloc["0x" + address.hex()] = {
+            "balance": "0x0",
+            "nonce": hex(account.nonce),
+            "code": "0x" + account.code.hex(),
+            "storage": {
+                "0x" + slot.to_bytes(32, "big").hex(): "0x" + value.to_bytes(32, "big").hex()
+                for slot, value in sorted(account.storage.items())
+            },
+        }
     extra = QbftExtraData(vanity, tuple(sorted(validators)), None, 0, ())
     config: dict[str, Any] = {"chainId": chain_id}
     config.update({key: 0 for key in FORK_KEYS})
@@ -78,10 +96,23 @@ def genesis_document(
         "coinbase": "0x" + "00" * 20,
         "baseFeePerGas": "0x0",
         "extraData": "0x" + encode_extra_data(extra).hex(),
-        "alloc": {
-            "0x" + address.hex(): {"balance": hex(DEV_ACCOUNT_BALANCE)} for address in funded
-        },
+        "alloc": alloc,
     }
+
+
+def consortium_predeploy(
+    consortium: Consortium, validators: Sequence[bytes], *, chain_id: int = DEFAULT_CHAIN_ID
+) -> dict[bytes, PredeployedAccount]:
+    """The system contracts for ``consortium`` whose first ``len(validators)`` exchanges run
+    the validators with these addresses, in file order.
+    """
+    if not 1 <= len(validators) <= len(consortium.exchanges):
+        raise ValueError(
+            f"--validators must be between 1 and the {len(consortium.exchanges)} exchanges "
+            "of the consortium"
+        )
+    per_exchange = tuple(validators) + (b"",) * (len(consortium.exchanges) - len(validators))
+    return predeploy(GenesisValues(consortium, per_exchange), chain_id=chain_id)
 
 
 def write_network(
@@ -93,10 +124,14 @@ def write_network(
     block_period_seconds: int = 1,
     dev_only_keys: bool = False,
     timestamp: int | None = None,
+    consortium: Consortium | None = None,
 ) -> NetworkKeys:
     """Write ``genesis.json``, ``validator-N/key`` and ``dev-only-accounts.json`` to ``out``,
     which must not hold a network already; the files with keys are readable by their owner
     only.
+
+    With a ``consortium``, the system contracts are predeployed for it and its first
+    ``validators`` exchanges run the validators.
 
     The genesis gets the creation time and a random vanity, so every network has its own
     genesis hash. Blocks carry that hash as their vanity and seals cover it, so seals cannot be
@@ -107,14 +142,21 @@ def write_network(
     if (out / "genesis.json").exists():
         raise NetworkExistsError(f"{out} already holds a network")
     keys = make_keys(validators, accounts, dev_only=dev_only_keys)
+    validator_addresses = [address_of(k) for k in keys.validators]
+    predeployed = (
+        None
+        if consortium is None
+        else consortium_predeploy(consortium, validator_addresses, chain_id=chain_id)
+    )
     out.mkdir(parents=True, exist_ok=True)
     document = genesis_document(
-        [address_of(k) for k in keys.validators],
+        validator_addresses,
         [address_of(k) for k in keys.accounts],
         chain_id=chain_id,
         block_period_seconds=block_period_seconds,
         timestamp=int(time.time()) if timestamp is None else timestamp,
         vanity=secrets.token_bytes(32),
+        predeployed=predeployed,
     )
     (out / "genesis.json").write_text(json.dumps(document, indent=2) + "\n")
     for index, key in enumerate(keys.validators, start=1):

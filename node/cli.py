@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from genesis.consortium import load_consortium
+from genesis.dev_keys import DEV_ONLY_WARNING
 from genesis.generator import NetworkExistsError, write_network
 from node.chain.extra_data import decode_extra_data
 from node.chain.genesis import GenesisError
@@ -111,10 +113,17 @@ def cmd_export_chain(args: argparse.Namespace) -> None:
 
 
 def cmd_genesis_new(args: argparse.Namespace) -> None:
+    consortium = None if args.consortium is None else load_consortium(args.consortium)
+    validators = args.validators
+    if validators is None:
+        if consortium is None:
+            raise UsageError("--validators is required without --consortium")
+        validators = 1
     try:
         write_network(
             args.out,
-            validators=args.validators,
+            validators=validators,
+            consortium=consortium,
             accounts=args.accounts,
             chain_id=args.chain_id,
             block_period_seconds=args.block_period,
@@ -123,6 +132,8 @@ def cmd_genesis_new(args: argparse.Namespace) -> None:
     except NetworkExistsError as error:
         raise UsageError(f"{error}; choose another --out") from None
     print(f"wrote {args.out}/genesis.json, validator keys and dev-only-accounts.json")
+    if consortium is not None and consortium.dev_only:
+        print(f"warning: {args.consortium} is marked DEV ONLY: {DEV_ONLY_WARNING}")
 
 
 def cmd_devnet(args: argparse.Namespace) -> None:
@@ -190,7 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     genesis = commands.add_parser("genesis", help="genesis tools")
     genesis_commands = genesis.add_subparsers(dest="genesis_command", required=True)
     new = genesis_commands.add_parser("new", help="write a new network's genesis and keys")
-    new.add_argument("--validators", type=int, required=True)
+    new.add_argument(
+        "--consortium",
+        type=Path,
+        help="consortium TOML: predeploy the system contracts for its exchanges and regulators",
+    )
+    new.add_argument(
+        "--validators",
+        type=int,
+        help="number of validators; with --consortium, the first K exchanges run them (default 1)",
+    )
     new.add_argument("--accounts", type=int, default=5, help="funded dev accounts")
     new.add_argument("--chain-id", type=int, default=1337)
     new.add_argument("--block-period", type=int, default=1, help="seconds between blocks")

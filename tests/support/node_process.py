@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from genesis.consortium import load_consortium
 from genesis.generator import write_network
 from node.datadir import init_datadir
 
@@ -43,6 +44,27 @@ def make_network(root: Path, *, accounts: int = 5, block_period: int = 1) -> Pat
     """A one-validator network and its initialised validator data directory."""
     network = root / "network"
     write_network(network, validators=1, accounts=accounts, block_period_seconds=block_period)
+    datadir = root / "validator-1"
+    init_datadir(datadir, network / "genesis.json", network / "validator-1" / "key")
+    return datadir
+
+
+SAMPLE_CONSORTIUM = Path(__file__).resolve().parents[2] / "genesis" / "consortium.toml"
+
+
+def make_consortium_network(
+    root: Path, consortium: Path = SAMPLE_CONSORTIUM, *, validators: int = 1
+) -> Path:
+    """A network with the system contracts predeployed for ``consortium`` (DEV ONLY keys;
+    the first ``validators`` exchanges run validators) and its first validator's initialised
+    data directory."""
+    network = root / "network"
+    write_network(
+        network,
+        validators=validators,
+        consortium=load_consortium(consortium),
+        dev_only_keys=True,
+    )
     datadir = root / "validator-1"
     init_datadir(datadir, network / "genesis.json", network / "validator-1" / "key")
     return datadir

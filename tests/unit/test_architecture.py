@@ -3,7 +3,10 @@
 Pure cores know no I/O framework and no interface; the QBFT core reads no clock, starts no
 thread and touches no disk or socket (time reaches it only in events); the storage layer knows
 nothing of the chain rules above it; JSON-RPC reaches the node only through its backend
-protocol; the client SDK never imports the node, so it can be installed and used without it.
+protocol; the client SDK never imports the node, so it can be installed and used without it
+(the contract artifact loader therefore lives in the client, and the node imports it from
+there); the genesis generator builds files from the chain rules and the client's bindings,
+never from a running node.
 """
 
 from __future__ import annotations
@@ -17,6 +20,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "client": ("node", "genesis"),
+    "genesis": (
+        "aiohttp",
+        "asyncio",
+        "node.rpc",
+        "node.service",
+        "node.producer",
+        "node.cli",
+        "node.storage",
+        "node.txpool",
+    ),
     "node/chain": ("aiohttp", "asyncio", "node.rpc", "node.service", "node.producer", "node.cli"),
     "node/consensus": (
         "aiohttp",
