@@ -26,3 +26,16 @@ class RpcLimits:
     max_logs: int = 10_000
     """Most logs one eth_getLogs answers; past that it is refused (-32005) with the text that
     Infura uses and clients already recognise as "narrow the range"."""
+
+
+@dataclass(frozen=True)
+class WebSocketLimits:
+    """Bounds on one WebSocket connection, so no client can grow the node's memory."""
+
+    send_queue_bytes: int = 16 * 1024 * 1024
+    """Answers and notifications waiting to be written; a connection whose queue would grow
+    past this has fallen behind and is closed with code 1008."""
+    max_subscriptions: int = 1_000
+    """Most live eth_subscribe subscriptions per connection."""
+    max_in_flight: int = 64
+    """Requests of one connection answered concurrently; reading waits while that many run."""

@@ -16,6 +16,7 @@ from node.rpc.methods import (
     eth_filters,
     eth_logs,
     eth_state,
+    eth_subscribe,
     eth_transactions,
     net,
     txpool,
@@ -34,6 +35,7 @@ _MODULES: tuple[ModuleType, ...] = (
     eth_fees,
     eth_logs,
     eth_filters,
+    eth_subscribe,
     txpool,
 )
 
