@@ -208,7 +208,9 @@ class Ledger(ChainReader):
         validators = self.validators_after(self._parent_of(block.header, built.writes))
         check_commit_seals(block.header, validators)
         QbftChainDB(built.writes).persist_block(block)
-        index_block_logs(built.writes, block.number, built.receipts)
+        index_block_logs(
+            built.writes, block.number, [tx.hash for tx in block.transactions], built.receipts
+        )
         built.writes.flush()
         return block
 
@@ -242,7 +244,9 @@ class Ledger(ChainReader):
         chain = self.chain_class(writes)
         imported = chain.import_block(block).imported_block
         receipts = tuple(writes_chaindb_receipts(writes, imported.header))
-        index_block_logs(writes, imported.number, receipts)
+        index_block_logs(
+            writes, imported.number, [tx.hash for tx in imported.transactions], receipts
+        )
         writes.flush()
         return cast(QbftBlock, imported)
 
