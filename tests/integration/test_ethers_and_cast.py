@@ -253,6 +253,18 @@ def test_ethers_query_filter_on_its_author_returns_its_three_recorded_events(
     assert ethers_run["logValues"] == ["101", "202", "303"]
 
 
+def test_ethers_contract_on_over_http_follows_each_recorded_event_by_polling_a_filter(
+    ethers_run: dict[str, Any],
+) -> None:
+    assert ethers_run["followed"] == [
+        {"key": key_of(label), "value": str(value), "transactionHash": tx_hash}
+        for (label, value), tx_hash in zip(
+            ETHERS_RECORDS, ethers_run["recordTxHashes"], strict=True
+        )
+    ]
+    assert {"eth_newFilter", "eth_getFilterChanges"} <= set(ethers_run["rpcMethods"])
+
+
 def test_ethers_sends_json_rpc_batches_by_default(ethers_run: dict[str, Any]) -> None:
     assert ethers_run["rpcBatches"] > 0
     assert {"eth_chainId", "eth_sendRawTransaction", "eth_getLogs"} <= set(ethers_run["rpcMethods"])
