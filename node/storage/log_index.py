@@ -9,8 +9,9 @@ one topic slot's alternatives) is a union of ranges, and the constraints are int
 leapfrogging (each cursor jumps to the largest position another has reached). The work
 follows the rarest constraint, not the range: a query for one tag among a million logs reads
 about as many keys as it finds logs, even when another constraint (the event signature)
-matches them all. The copy (``position → [tx index, tx hash, address, topics, data]``) costs
-one more write per log, and spares decoding whole receipts to answer a few of their logs.
+matches them all. The copy (``position → tx index, tx hash, address, topics, data``, in the
+fixed layout of :func:`encode_record`) costs one more write per log, and spares decoding whole
+receipts to answer a few of their logs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-import rlp
 from eth.abc import DatabaseAPI, ReceiptAPI
 
 from node.storage.leveldb import KeyCursor, LevelDB
@@ -64,8 +64,8 @@ def index_block_logs(
             db[log_address_key(log.address, position)] = b""
             for slot, topic in enumerate(topics):
                 db[log_topic_key(slot, topic, position)] = b""
-            db[log_record_key(position)] = rlp.encode(
-                [tx_index, tx_hash, log.address, topics, log.data]
+            db[log_record_key(position)] = encode_record(
+                tx_index, tx_hash, log.address, topics, log.data
             )
             log_index += 1
 
@@ -105,16 +105,27 @@ def _records_in(db: LevelDB, start: int, stop: int) -> Iterator[IndexedLog]:
         yield _decode(int.from_bytes(key[prefix_length:], "big"), value)
 
 
+def encode_record(
+    tx_index: int, tx_hash: bytes, address: bytes, topics: Sequence[bytes], data: bytes
+) -> bytes:
+    """4-byte transaction index, 32-byte hash, 20-byte address, 1-byte topic count, the
+    32-byte topics, then the data: sliced back without a general decoder."""
+    return b"".join(
+        (tx_index.to_bytes(4, "big"), tx_hash, address, bytes([len(topics)]), *topics, data)
+    )
+
+
 def _decode(position: int, record: bytes) -> IndexedLog:
-    tx_index, tx_hash, address, topics, data = rlp.decode(record)
+    count = record[56]
+    end = 57 + 32 * count
     return IndexedLog(
         block_number=position >> 32,
         log_index=position & 0xFFFFFFFF,
-        transaction_index=int.from_bytes(tx_index, "big"),
-        transaction_hash=tx_hash,
-        address=address,
-        topics=tuple(topics),
-        data=data,
+        transaction_index=int.from_bytes(record[:4], "big"),
+        transaction_hash=record[4:36],
+        address=record[36:56],
+        topics=tuple(record[start : start + 32] for start in range(57, end, 32)),
+        data=record[end:],
     )
 
 

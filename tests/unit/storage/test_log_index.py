@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from node.storage.leveldb import LevelDB
-from node.storage.log_index import IndexedLog, index_block_logs, matching_logs
+from node.storage.log_index import IndexedLog, encode_record, index_block_logs, matching_logs
 from node.storage.schema import (
     log_address_key,
     log_position,
@@ -189,3 +189,19 @@ def test_a_rare_topic_among_common_ones_is_found_by_a_join_of_both(leveldb: Leve
     )
     found = query(leveldb, 1, 5, [ADDRESSES[0]], [[common], [rare]])
     assert [(log.block_number, log.log_index) for log in found] == [(n, 5) for n in range(1, 6)]
+
+
+def test_a_log_copy_is_tx_index_hash_address_topic_count_topics_then_data() -> None:
+    record = encode_record(258, b"\x0a" * 32, ADDRESSES[0], [TOPICS[0], TOPICS[1]], b"\x99")
+    assert (
+        record
+        == (
+            bytes.fromhex("00000102")
+            + b"\x0a" * 32
+            + ADDRESSES[0]
+            + b"\x02"
+            + TOPICS[0]
+            + TOPICS[1]
+        )
+        + b"\x99"
+    )
