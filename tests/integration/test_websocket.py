@@ -1,6 +1,7 @@
 """JSON-RPC over WebSocket against a real node process (``dcl run --ws``), with aiohttp's
 WebSocket client: the HTTP method set, eth_subscribe for new heads, logs and pending
-transactions, and the connection's limits (message size, slow subscribers, shutdown)."""
+transactions, and the connection's limits (message size, slow subscribers, shutdown); and
+web3.py's own WebSocketProvider."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
+from web3 import AsyncWeb3, WebSocketProvider
+from web3.middleware import ExtraDataToPOAMiddleware
 
 from node.artifacts import load_artifact
 from tests.support.node_process import NodeProcess, make_network, running_node, wait_for
@@ -474,3 +477,24 @@ def test_stopping_the_node_closes_its_websocket_connections_with_1001(
                 return message.type, message.data, message.extra, await exit_code
 
         assert run(scenario) == (aiohttp.WSMsgType.CLOSE, 1001, "node shutting down", 0)
+
+
+def test_web3_py_websocket_provider_follows_new_heads_and_unsubscribes(ws_url: str) -> None:
+    """web3.py v8 over WebSocket, with the proof-of-authority middleware QBFT headers need."""
+
+    async def scenario() -> tuple[int, list[int], bool]:
+        async with AsyncWeb3(WebSocketProvider(ws_url)) as w3:
+            w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+            chain_id = await w3.eth.chain_id
+            subscription = await w3.eth.subscribe("newHeads")
+            numbers: list[int] = []
+            async for message in w3.socket.process_subscriptions():
+                numbers.append(int(message["result"]["number"]))
+                if len(numbers) == 2:
+                    break
+            return chain_id, numbers, await w3.eth.unsubscribe(subscription)
+
+    chain_id, numbers, unsubscribed = run(scenario)
+    assert chain_id == 1337
+    assert numbers[1] == numbers[0] + 1
+    assert unsubscribed is True
