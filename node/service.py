@@ -35,7 +35,13 @@ from node.rpc.filters import FilterRegistry
 from node.rpc.format import new_head_json, transaction_json
 from node.rpc.limits import RpcLimits, WebSocketLimits
 from node.rpc.server import create_rpc_app
-from node.rpc.subscriptions import SubscriptionHub, SubscriptionKind, new_block_logs
+from node.rpc.subscriptions import (
+    Subscription,
+    SubscriptionHub,
+    SubscriptionKind,
+    match_logs,
+    new_block_logs,
+)
 from node.rpc.websocket import create_ws_app
 from node.storage.leveldb import LevelDB
 from node.txpool.encoding import decode_raw_transaction
@@ -84,6 +90,7 @@ class Node:
         self._producer_task: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._ws_runner: web.AppRunner | None = None
+        self._log_notices: asyncio.Task[None] | None = None
         self.rpc_url: str | None = None
         self.ws_url: str | None = None
 
@@ -215,8 +222,35 @@ class Node:
         header = cast(QbftBlockHeader, block.header)
         if self._subscriptions.has(SubscriptionKind.NEW_HEADS):
             self._subscriptions.publish_head(new_head_json(header))
-        if self._subscriptions.has(SubscriptionKind.LOGS):
-            self._subscriptions.publish_logs(new_block_logs(header, block.transactions, receipts))
+        subscriptions = self._subscriptions.live(SubscriptionKind.LOGS)
+        if subscriptions:
+            previous = self._log_notices
+            self._log_notices = asyncio.create_task(
+                self._publish_logs(previous, subscriptions, header, block, receipts),
+                name="log notifications",
+            )
+
+    async def _publish_logs(
+        self,
+        previous: asyncio.Task[None] | None,
+        subscriptions: list[Subscription],
+        header: QbftBlockHeader,
+        block: QbftBlock,
+        receipts: Sequence[ReceiptAPI],
+    ) -> None:
+        """Match a block's logs on a worker thread, then notify after the previous block's."""
+        try:
+            results = await self.run_query(
+                lambda: match_logs(
+                    subscriptions, new_block_logs(header, block.transactions, receipts)
+                )
+            )
+        except Exception:
+            logger.exception("log notifications failed", extra={"fields": {"number": block.number}})
+            return
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        self._subscriptions.deliver(results)
 
     async def stop(self) -> None:
         """Stop producing, let a block being written finish, then close the database."""
@@ -224,6 +258,10 @@ class Node:
             self._producer_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._producer_task
+        if self._log_notices is not None:
+            self._log_notices.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._log_notices
         if self._ws_runner is not None:
             await self._ws_runner.cleanup()
         if self._runner is not None:

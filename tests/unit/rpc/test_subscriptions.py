@@ -17,6 +17,7 @@ from node.rpc.subscriptions import (
     SubscriptionKind,
     SubscriptionSession,
     TooManySubscriptions,
+    match_logs,
     notification,
 )
 
@@ -337,3 +338,26 @@ def test_a_connection_that_overflows_in_the_middle_of_a_block_gets_none_of_its_r
     subscribe(hub, slow, SubscriptionKind.LOGS, criteria())
     hub.publish_logs([block_log(CONTRACT, (), index) for index in range(10)])
     assert len(slow) == 2
+
+
+def test_matching_logs_gives_each_subscription_its_encoded_results_in_chain_order() -> None:
+    hub, connection = make_hub(), Outbox()
+    first = subscribe(hub, connection, SubscriptionKind.LOGS, criteria(addresses=(CONTRACT,)))
+    second = subscribe(hub, connection, SubscriptionKind.LOGS, criteria(topics=((TOPIC_B,),)))
+    matched = match_logs(
+        hub.live(SubscriptionKind.LOGS),
+        [block_log(CONTRACT, (TOPIC_A,), 0), block_log(OTHER, (TOPIC_B,), 1)],
+    )
+    assert matched == {
+        first: ['{"logIndex":"0x0","removed":false}'],
+        second: ['{"logIndex":"0x1","removed":false}'],
+    }
+
+
+def test_results_for_a_subscription_that_ended_meanwhile_are_not_delivered() -> None:
+    hub, connection = make_hub(), Outbox()
+    identifier = subscribe(hub, connection, SubscriptionKind.LOGS, criteria())
+    matched = match_logs(hub.live(SubscriptionKind.LOGS), [block_log(CONTRACT, (), 0)])
+    SubscriptionSession(hub, connection).unsubscribe(identifier)
+    hub.deliver(matched)
+    assert drain(connection) == []
