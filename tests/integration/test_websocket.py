@@ -257,6 +257,41 @@ def test_a_logs_subscription_without_criteria_is_refused(ws_url: str) -> None:
     }
 
 
+def test_a_logs_subscription_by_block_hash_is_refused(ws_url: str) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with connect(ws_url) as ws:
+            return await call(ws, "eth_subscribe", "logs", {"blockHash": "0x" + "ab" * 32})
+
+    assert run(scenario)["error"] == {
+        "code": -32000,
+        "message": "blockHash is not supported by a logs subscription",
+    }
+
+
+def test_a_full_transactions_flag_that_is_not_a_boolean_is_refused_with_geths_text(
+    ws_url: str,
+) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with connect(ws_url) as ws:
+            return await call(ws, "eth_subscribe", "newPendingTransactions", "yes")
+
+    assert run(scenario)["error"] == {
+        "code": -32602,
+        "message": "invalid argument 1: json: cannot unmarshal string into Go value of type bool",
+    }
+
+
+def test_new_heads_takes_no_second_argument(ws_url: str) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with connect(ws_url) as ws:
+            return await call(ws, "eth_subscribe", "newHeads", {})
+
+    assert run(scenario)["error"] == {
+        "code": -32602,
+        "message": "too many arguments, want at most 1",
+    }
+
+
 def test_new_heads_notifies_consecutive_headers_without_transactions(
     node: NodeProcess, ws_url: str
 ) -> None:
