@@ -75,7 +75,11 @@ class Outbox:
         return len(self._messages)
 
     def send(self, message: str) -> bool:
-        if self.overflowed or self.queued_bytes + len(message) > self.max_bytes:
+        """Queue ``message`` unless it would take the queue past its budget. An empty queue
+        takes any one message, so an answer larger than the budget (a big batch) still goes
+        out; the queue bounds what piles up, not what one request may return."""
+        over_budget = self.queued_bytes + len(message) > self.max_bytes
+        if self.overflowed or (over_budget and self._messages):
             self.overflowed = True
             return False
         self._messages.append(message)

@@ -109,6 +109,13 @@ def test_an_outbox_refuses_a_message_that_would_pass_its_byte_budget() -> None:
     assert (len(outbox), outbox.queued_bytes) == (1, 6)
 
 
+def test_an_empty_outbox_takes_one_message_larger_than_its_budget() -> None:
+    outbox = Outbox(max_bytes=10)
+    assert outbox.send("x" * 25)
+    assert not outbox.send("y")
+    assert outbox.take() == "x" * 25
+
+
 def test_an_outbox_that_refused_once_refuses_even_a_message_that_would_fit() -> None:
     outbox = Outbox(max_bytes=10)
     outbox.send("123456")
@@ -315,9 +322,10 @@ def test_dropping_a_connection_forgets_all_its_subscriptions() -> None:
 
 
 def test_a_connection_whose_queue_refuses_loses_every_subscription_it_held() -> None:
-    hub, slow = make_hub(), Outbox(max_bytes=200)
+    hub, slow = make_hub(), Outbox(max_bytes=300)
     subscribe(hub, slow, SubscriptionKind.NEW_HEADS)
     subscribe(hub, slow, SubscriptionKind.NEW_PENDING_TRANSACTIONS)
+    hub.publish_head({"padding": "x" * 150})
     hub.publish_head({"padding": "x" * 150})
     assert slow.overflowed
     assert hub.count(slow) == 0
