@@ -217,7 +217,7 @@ def bench_ceiling(total: int, senders: list[LocalAccount]) -> float:
         sealed_extra = extra.with_seals((sign_digest(key, commit_seal_digest(block.header)),))
         block = block.copy(header=block.header.copy(extra_data=encode_extra_data(sealed_extra)))
         QbftChainDB(writes).persist_block(block)
-        index_block_logs(writes, block.number, receipts)
+        index_block_logs(writes, block.number, [tx.hash for tx in txs], receipts)
         writes.flush()
 
     try:

@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from genesis.consortium import load_consortium
 from genesis.dev_keys import DEV_ONLY_WARNING
@@ -21,6 +22,7 @@ from node.chain_transfer import export_chain, import_chain
 from node.consensus.describe import decode_and_describe, describe_extra_data, parse_hex
 from node.datadir import DataDir, DataDirError, init_datadir
 from node.logs import configure_logging
+from node.rpc.limits import RpcLimits, WebSocketLimits
 from node.service import Node, NodeConfig
 from node.storage.leveldb import DatabaseLockedError
 
@@ -43,6 +45,7 @@ def _print_endpoints(node: Node, extra_lines: Sequence[str] = ()) -> None:
         f"  head block    {node.head.block_number}",
         f"  validator     {'yes' if node.is_validator else 'no'} (0x{node.address.hex()})",
         f"  JSON-RPC      {node.rpc_url}",
+        *([f"  WebSocket     {node.ws_url}"] if node.ws_url else []),
         *extra_lines,
         "Press Ctrl-C to stop.",
     ]
@@ -87,13 +90,54 @@ def cmd_init(args: argparse.Namespace) -> None:
     print(f"initialised {data.root} (node key address in {data.key_file})")
 
 
-def cmd_run(args: argparse.Namespace) -> None:
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return int(text)
+
+
+def _rpc_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The JSON-RPC and WebSocket options shared by ``run`` and ``devnet``."""
     host, port = args.rpc
+    return {
+        "rpc_host": host,
+        "rpc_port": port,
+        "rpc_limits": RpcLimits(max_log_block_range=args.rpc_max_log_range),
+        "ws_address": args.ws,
+        "ws_limits": WebSocketLimits(send_queue_bytes=args.ws_send_queue_bytes),
+    }
+
+
+def _add_rpc_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--rpc", type=_host_port, default=("127.0.0.1", 8545), metavar="HOST:PORT")
+    command.add_argument(
+        "--ws",
+        type=_host_port,
+        metavar="HOST:PORT",
+        help="also serve JSON-RPC with eth_subscribe over WebSocket here (default: off)",
+    )
+    command.add_argument(
+        "--rpc-max-log-range",
+        type=_positive_int,
+        default=RpcLimits.max_log_block_range,
+        metavar="BLOCKS",
+        help="widest eth_getLogs block range (toBlock - fromBlock; default %(default)s)",
+    )
+    command.add_argument(
+        "--ws-send-queue-bytes",
+        type=_positive_int,
+        default=WebSocketLimits.send_queue_bytes,
+        metavar="BYTES",
+        help="a WebSocket client whose unsent messages exceed this is disconnected"
+        " (default %(default)s)",
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> None:
     config = NodeConfig(
         datadir=args.datadir,
-        rpc_host=host,
-        rpc_port=port,
         produce_empty_blocks=not args.no_empty_blocks,
+        **_rpc_settings(args),
     )
     asyncio.run(_serve(config))
 
@@ -147,8 +191,7 @@ def cmd_devnet(args: argparse.Namespace) -> None:
     accounts = json.loads((network / "dev-only-accounts.json").read_text())["accounts"]
     extra = [f"  genesis       {network / 'genesis.json'}", "  dev accounts  (DEV ONLY keys)"]
     extra += [f"    {a['address']}  {a['privateKey']}" for a in accounts]
-    host, port = args.rpc
-    config = NodeConfig(datadir=node_dir, rpc_host=host, rpc_port=port)
+    config = NodeConfig(datadir=node_dir, **_rpc_settings(args))
     asyncio.run(_serve(config, extra))
 
 
@@ -175,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run a node")
     run.add_argument("--datadir", type=Path, required=True)
-    run.add_argument("--rpc", type=_host_port, default=("127.0.0.1", 8545), metavar="HOST:PORT")
+    _add_rpc_options(run)
     run.add_argument(
         "--no-empty-blocks", action="store_true", help="produce blocks only when there are txs"
     )
@@ -222,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     devnet = commands.add_parser("devnet", help="run a local one-validator dev network")
     devnet.add_argument("--datadir", type=Path, default=Path("devnet-data"))
-    devnet.add_argument("--rpc", type=_host_port, default=("127.0.0.1", 8545), metavar="HOST:PORT")
+    _add_rpc_options(devnet)
     devnet.set_defaults(handler=cmd_devnet)
 
     qbft = commands.add_parser("qbft", help="decode QBFT extraData and messages (as JSON)")

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from aiohttp import web
-from eth.abc import BlockHeaderAPI, SignedTransactionAPI
+from eth.abc import BlockHeaderAPI, ReceiptAPI, SignedTransactionAPI
 from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 from eth_typing import Address, Hash32
 
@@ -33,8 +33,17 @@ from node.head_state import HeadAccounts
 from node.producer import BlockProducer, ProductionSettings
 from node.rpc.backend import PooledBySender
 from node.rpc.filters import FilterRegistry
-from node.rpc.limits import RpcLimits
+from node.rpc.format import new_head_json, transaction_json
+from node.rpc.limits import RpcLimits, WebSocketLimits
 from node.rpc.server import create_rpc_app
+from node.rpc.subscriptions import (
+    Subscription,
+    SubscriptionHub,
+    SubscriptionKind,
+    match_logs,
+    new_block_logs,
+)
+from node.rpc.websocket import create_ws_app
 from node.storage.leveldb import LevelDB
 from node.txpool.blobs import trusted_setup
 from node.txpool.encoding import decode_raw_transaction
@@ -52,6 +61,9 @@ class NodeConfig:
     rpc_port: int = 8545
     produce_empty_blocks: bool = True
     rpc_limits: RpcLimits = field(default_factory=RpcLimits)
+    ws_address: tuple[str, int] | None = None
+    """Where to serve JSON-RPC over WebSocket; None serves none."""
+    ws_limits: WebSocketLimits = field(default_factory=WebSocketLimits)
 
 
 class Node:
@@ -73,12 +85,16 @@ class Node:
         self._accounts = HeadAccounts(self._ledger, self._head)
         self.pool = TxPool(rules_for_chain(self._ledger, self._head))
         self._filters = FilterRegistry()
+        self._subscriptions = SubscriptionHub(max_per_connection=config.ws_limits.max_subscriptions)
         self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="chain")
         self._query_executor = ThreadPoolExecutor(2, thread_name_prefix="query")
         self._producer: BlockProducer | None = None
         self._producer_task: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
+        self._ws_runner: web.AppRunner | None = None
+        self._log_notices: asyncio.Task[None] | None = None
         self.rpc_url: str | None = None
+        self.ws_url: str | None = None
 
     # -- NodeBackend ----------------------------------------------------------------------------
 
@@ -109,6 +125,9 @@ class Node:
         canonical = tx.encode() if tx.type_id == BLOB_TX_TYPE else raw  # the sidecar is not kept
         tx_hash = self.pool.add(tx, self._accounts, canonical)
         self._filters.on_pending(tx_hash)
+        self._subscriptions.publish_pending(
+            "0x" + tx_hash.hex(), lambda: transaction_json(tx, None)
+        )
         if self._producer is not None:
             self._producer.notify_transaction()
         return tx_hash
@@ -158,6 +177,8 @@ class Node:
         self.rpc_url = f"http://{host}:{port}"
         if self.pool.rules.blobs_enabled:  # loading the KZG setup takes seconds: not on demand
             self._query_executor.submit(trusted_setup)
+        if self.config.ws_address is not None:
+            await self._start_ws(*self.config.ws_address)
         genesis = self._ledger.genesis
         validators = self._ledger.validators_after(self._head)
         if self.is_validator and len(validators) > 1:
@@ -187,6 +208,7 @@ class Node:
                     "validator": self.is_validator,
                     "address": "0x" + self.address.hex(),
                     "rpc": self.rpc_url,
+                    "ws": self.ws_url,
                 }
             },
         )
@@ -198,6 +220,52 @@ class Node:
         for rejected in built.rejected:
             self.pool.drop(rejected.hash, rejected.reason)
         self._filters.on_block(self._head.hash, self._head.block_number)
+        self._publish_block(block, built.receipts)
+
+    async def _start_ws(self, host: str, port: int) -> None:
+        app = create_ws_app(
+            self, self.config.rpc_limits, self._subscriptions, self.config.ws_limits
+        )
+        self._ws_runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._ws_runner.setup()
+        await web.TCPSite(self._ws_runner, host, port).start()
+        bound_host, bound_port = self._ws_runner.addresses[0][:2]
+        self.ws_url = f"ws://{bound_host}:{bound_port}"
+
+    def _publish_block(self, block: QbftBlock, receipts: Sequence[ReceiptAPI]) -> None:
+        """Notify subscribers; nothing is formatted for a kind no one subscribed to."""
+        header = cast(QbftBlockHeader, block.header)
+        if self._subscriptions.has(SubscriptionKind.NEW_HEADS):
+            self._subscriptions.publish_head(new_head_json(header))
+        subscriptions = self._subscriptions.live(SubscriptionKind.LOGS)
+        if subscriptions:
+            previous = self._log_notices
+            self._log_notices = asyncio.create_task(
+                self._publish_logs(previous, subscriptions, header, block, receipts),
+                name="log notifications",
+            )
+
+    async def _publish_logs(
+        self,
+        previous: asyncio.Task[None] | None,
+        subscriptions: list[Subscription],
+        header: QbftBlockHeader,
+        block: QbftBlock,
+        receipts: Sequence[ReceiptAPI],
+    ) -> None:
+        """Match a block's logs on a worker thread, then notify after the previous block's."""
+        try:
+            results = await self.run_query(
+                lambda: match_logs(
+                    subscriptions, new_block_logs(header, block.transactions, receipts)
+                )
+            )
+        except Exception:
+            logger.exception("log notifications failed", extra={"fields": {"number": block.number}})
+            return
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        self._subscriptions.deliver(results)
 
     async def stop(self) -> None:
         """Stop producing, let a block being written finish, then close the database."""
@@ -205,6 +273,12 @@ class Node:
             self._producer_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._producer_task
+        if self._log_notices is not None:
+            self._log_notices.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._log_notices
+        if self._ws_runner is not None:
+            await self._ws_runner.cleanup()
         if self._runner is not None:
             await self._runner.cleanup()
         loop = asyncio.get_running_loop()

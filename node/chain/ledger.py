@@ -224,7 +224,9 @@ class Ledger(ChainReader):
         validators = self.validators_after(self._parent_of(block.header, built.writes))
         check_commit_seals(block.header, validators)
         QbftChainDB(built.writes).persist_block(block)
-        index_block_logs(built.writes, block.number, built.receipts)
+        index_block_logs(
+            built.writes, block.number, [tx.hash for tx in block.transactions], built.receipts
+        )
         built.writes.flush()
         return block
 
@@ -252,7 +254,9 @@ class Ledger(ChainReader):
         except Exception as error:  # every rule py-evm enforces raises its own type
             writes.discard()
             raise InvalidBlockError(block.number, str(error) or type(error).__name__) from error
-        index_block_logs(writes, imported.number, receipts)
+        index_block_logs(
+            writes, imported.number, [tx.hash for tx in imported.transactions], receipts
+        )
         total = self.total_difficulty(head) + imported.header.difficulty
         writes[total_difficulty_key(imported.hash)] = total.to_bytes(32, "big")
         writes.flush()
@@ -286,7 +290,9 @@ class Ledger(ChainReader):
         chain = self.chain_class(writes)
         imported = chain.import_block(block).imported_block
         receipts = tuple(writes_chaindb_receipts(writes, imported.header))
-        index_block_logs(writes, imported.number, receipts)
+        index_block_logs(
+            writes, imported.number, [tx.hash for tx in imported.transactions], receipts
+        )
         writes.flush()
         return cast(QbftBlock, imported)
 

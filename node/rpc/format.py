@@ -204,6 +204,14 @@ def header_json(header: BlockHeaderAPI, total_difficulty: int) -> Json:
     return fields
 
 
+def new_head_json(header: BlockHeaderAPI) -> Json:
+    """geth's newHeads notification: the header's fields, without transactions or total
+    difficulty."""
+    fields = header_json(header, 0)
+    del fields["totalDifficulty"]
+    return fields
+
+
 def block_json(block: BlockAPI, total_difficulty: int, *, full_transactions: bool) -> Json:
     """A block with its transactions in full or as hashes (``size`` is its RLP length);
     ``withdrawals`` from Shanghai on."""

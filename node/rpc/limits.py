@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from node.rpc.subscriptions import MAX_SUBSCRIPTIONS_PER_CONNECTION, SEND_QUEUE_BYTES
+
 
 @dataclass(frozen=True)
 class RpcLimits:
@@ -26,3 +28,16 @@ class RpcLimits:
     max_logs: int = 10_000
     """Most logs one eth_getLogs answers; past that it is refused (-32005) with the text that
     Infura uses and clients already recognise as "narrow the range"."""
+
+
+@dataclass(frozen=True)
+class WebSocketLimits:
+    """Bounds on one WebSocket connection, so no client can grow the node's memory."""
+
+    send_queue_bytes: int = SEND_QUEUE_BYTES
+    """Answers and notifications waiting to be written; a connection whose queue would grow
+    past this has fallen behind and is closed with code 1008."""
+    max_subscriptions: int = MAX_SUBSCRIPTIONS_PER_CONNECTION
+    """Most live eth_subscribe subscriptions per connection."""
+    max_in_flight: int = 64
+    """Requests of one connection answered concurrently; reading waits while that many run."""

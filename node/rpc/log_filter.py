@@ -1,44 +1,29 @@
 """eth_getLogs: which logs of which blocks match a filter, with geth's range rules.
 
-The log index (``node.storage.log_index``) narrows a range to the blocks that may hold a
-match; every candidate block's receipts are then matched exactly, so the answer never depends
-on the index being precise. Logs come in chain order with their block-wide ``logIndex``.
+Answers come from the log index (``node.storage.log_index``), which holds every log's position
+under its address and topics and a copy of the log: no receipt is read, and the work grows
+with the logs found rather than with the range. Logs come in chain order with their
+block-wide ``logIndex``.
 
 geth answers any number of logs; here an answer is bounded by :attr:`RpcLimits.max_logs`, and
-the scan stops at the first match past it, with Infura's error, which clients already take as
+the query stops at the first match past it, with Infura's error, which clients already take as
 "narrow the range".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Final
-
-from eth.abc import BlockHeaderAPI, LogAPI
 
 from node.chain.chain_reader import ChainReader
 from node.rpc.errors import invalid_params, limit_exceeded, server_error
-from node.rpc.format import log_json, tx_location
+from node.rpc.format import hex_data, quantity
 from node.rpc.limits import RpcLimits
 from node.rpc.params import BlockNumber, BlockTag, LogFilter
 from node.rpc.selectors import header_by_hash
-from node.storage.log_index import candidate_blocks
+from node.storage.log_index import IndexedLog, matching_logs
 
 MAX_CRITERIA_PER_POSITION: Final = 1000
 """Most addresses, or alternatives for one topic, in a filter (geth's ``LogQueryLimit``)."""
-
-
-class _Matches:
-    """The logs found so far; the one past ``limit`` ends the scan with the error."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.logs: list[dict[str, Any]] = []
-
-    def add(self, log: dict[str, Any]) -> None:
-        if len(self.logs) == self.limit:
-            raise limit_exceeded(f"query returned more than {self.limit} results")
-        self.logs.append(log)
 
 
 def find_logs(ledger: ChainReader, criteria: LogFilter, limits: RpcLimits) -> list[dict[str, Any]]:
@@ -46,20 +31,25 @@ def find_logs(ledger: ChainReader, criteria: LogFilter, limits: RpcLimits) -> li
         len(position or ()) > MAX_CRITERIA_PER_POSITION for position in criteria.topics
     ):
         raise server_error("exceed max addresses or topics per search position")
-    matches = _Matches(limits.max_logs)
     if criteria.block_hash is not None:
         header = header_by_hash(ledger, criteria.block_hash)
         if header is None:
             raise server_error("unknown block")
-        _block_logs(ledger, header, criteria, matches)
-        return matches.logs
-    first, last = _block_range(ledger, criteria, limits.max_log_block_range)
-    blocks = candidate_blocks(ledger.db, first, last, criteria.addresses, criteria.topics)
-    for number in blocks:
-        header = ledger.header_by_number(number)
-        if header is not None:
-            _block_logs(ledger, header, criteria, matches)
-    return matches.logs
+        first = last = int(header.block_number)
+    else:
+        first, last = _block_range(ledger, criteria, limits.max_log_block_range)
+    found: list[dict[str, Any]] = []
+    block_hashes: dict[int, str] = {}
+    for log in matching_logs(ledger.db, first, last, criteria.addresses, criteria.topics):
+        if len(found) == limits.max_logs:
+            raise limit_exceeded(f"query returned more than {limits.max_logs} results")
+        block_hash = block_hashes.get(log.block_number)
+        if block_hash is None:
+            header = ledger.header_by_number(log.block_number)
+            assert header is not None, "indexed logs belong to committed blocks"
+            block_hash = block_hashes[log.block_number] = hex_data(header.hash)
+        found.append(_log_json(log, block_hash))
+    return found
 
 
 def _block_range(ledger: ChainReader, criteria: LogFilter, max_block_range: int) -> tuple[int, int]:
@@ -87,30 +77,16 @@ def _resolve(number: BlockNumber | None, head: int) -> int:
     return number
 
 
-def _block_logs(
-    ledger: ChainReader, header: BlockHeaderAPI, criteria: LogFilter, matches: _Matches
-) -> None:
-    """Add the logs of one block that match, each with its block-wide index."""
-    transactions = ledger.block(header).transactions
-    log_index = 0
-    for index, (tx, receipt) in enumerate(zip(transactions, ledger.receipts(header), strict=True)):
-        location = tx_location(header, index)
-        for log in receipt.logs:
-            if log_matches(log, criteria.addresses, criteria.topics):
-                matches.add(log_json(log, tx, location, log_index))
-            log_index += 1
-
-
-def log_matches(
-    log: LogAPI, addresses: Sequence[bytes], topics: Sequence[Sequence[bytes] | None]
-) -> bool:
-    """geth's rule: an allowed address, at least as many topics as positions, and each
-    constrained position holding one of its alternatives."""
-    if addresses and log.address not in addresses:
-        return False
-    if len(topics) > len(log.topics):
-        return False
-    for alternatives, topic in zip(topics, log.topics, strict=False):
-        if alternatives and topic.to_bytes(32, "big") not in alternatives:
-            return False
-    return True
+def _log_json(log: IndexedLog, block_hash: str) -> dict[str, Any]:
+    """The shape of :func:`node.rpc.format.log_json`, from the index's copy of the log."""
+    return {
+        "address": hex_data(log.address),
+        "topics": [hex_data(topic) for topic in log.topics],
+        "data": hex_data(log.data),
+        "blockNumber": quantity(log.block_number),
+        "transactionHash": hex_data(log.transaction_hash),
+        "transactionIndex": quantity(log.transaction_index),
+        "blockHash": block_hash,
+        "logIndex": quantity(log.log_index),
+        "removed": False,
+    }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -525,6 +525,18 @@ class LogFilter:
     to_block: BlockNumber | None
     addresses: tuple[Address, ...]
     topics: tuple[tuple[bytes, ...] | None, ...]
+
+    def matches(self, address: bytes, topics: Sequence[bytes]) -> bool:
+        """geth's rule: an allowed address, at least as many topics as positions, and each
+        constrained position holding one of its alternatives."""
+        if self.addresses and address not in self.addresses:
+            return False
+        if len(self.topics) > len(topics):
+            return False
+        return all(
+            not alternatives or topic in alternatives
+            for alternatives, topic in zip(self.topics, topics, strict=False)
+        )
 
 
 def log_filter(value: Any) -> LogFilter:

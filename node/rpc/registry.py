@@ -20,14 +20,17 @@ from node.rpc.backend import NodeBackend
 from node.rpc.errors import invalid_params
 from node.rpc.limits import RpcLimits
 from node.rpc.params import ParamError
+from node.rpc.subscriptions import SubscriptionSession
 
 
 @dataclass(frozen=True)
 class RpcContext:
-    """What every handler may use: the node and the limits it must respect."""
+    """What every handler may use: the node and the limits it must respect; over WebSocket,
+    also the subscriptions of the message's connection (None over HTTP)."""
 
     backend: NodeBackend
     limits: RpcLimits
+    subscriptions: SubscriptionSession | None = None
 
 
 Handler = Callable[..., Awaitable[Any]]

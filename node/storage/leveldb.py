@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import plyvel
 from eth.abc import AtomicWriteBatchAPI
@@ -84,6 +85,11 @@ class LevelDB(BaseAtomicDB):
         with self._db.iterator(start=start, stop=stop) as iterator:
             yield from iterator
 
+    def key_cursor(self, start: bytes, stop: bytes) -> KeyCursor:
+        """A cursor over the keys in ``[start, stop)`` that can jump forward; close it after
+        use (it pins a LevelDB snapshot)."""
+        return KeyCursor(self._db.iterator(start=start, stop=stop, include_value=False))
+
     def close(self) -> None:
         if not self._db.closed:
             self._db.close()
@@ -91,6 +97,22 @@ class LevelDB(BaseAtomicDB):
     @property
     def closed(self) -> bool:
         return bool(self._db.closed)
+
+
+class KeyCursor:
+    """Seeks within a key range: the basis of merge joins over sorted index keys."""
+
+    def __init__(self, iterator: Any) -> None:
+        self._iterator = iterator
+
+    def seek(self, key: bytes) -> bytes | None:
+        """The first key ``>= key`` in the range, or None past its end."""
+        self._iterator.seek(key)
+        found: bytes | None = next(self._iterator, None)
+        return found
+
+    def close(self) -> None:
+        self._iterator.close()
 
 
 class _PendingBatchTarget:

@@ -7,7 +7,8 @@ prefixes; ours all start with ``dcl:`` so they can never collide with either.
 from __future__ import annotations
 
 SCHEMA_VERSION_KEY = b"dcl:schema-version"
-SCHEMA_VERSION = b"1"
+SCHEMA_VERSION = b"2"
+"""2: the log index holds each log's position and a copy of the log (1: block numbers only)."""
 GENESIS_HASH_KEY = b"dcl:genesis-hash"
 CHAIN_ID_KEY = b"dcl:chain-id"
 
@@ -15,20 +16,42 @@ TOTAL_DIFFICULTY_PREFIX = b"dcl:td:"
 
 LOG_ADDRESS_PREFIX = b"dcl:log:a:"
 LOG_TOPIC_PREFIX = b"dcl:log:t:"
+LOG_RECORD_PREFIX = b"dcl:log:r:"
+LOG_POSITION_BYTES = 12
 
 
-def block_number_bytes(number: int) -> bytes:
-    return number.to_bytes(8, "big")
+def log_position(block_number: int, log_index: int) -> int:
+    """A log's place in the chain as one integer: block number, then block-wide log index."""
+    return block_number << 32 | log_index
 
 
-def log_address_key(address: bytes, block_number: int) -> bytes:
-    """Marks that ``block_number`` holds a log emitted by ``address``."""
-    return LOG_ADDRESS_PREFIX + address + block_number_bytes(block_number)
+def log_position_bytes(position: int) -> bytes:
+    """Big-endian, so keys sort in chain order: 8 bytes of block number, 4 of log index."""
+    return position.to_bytes(LOG_POSITION_BYTES, "big")
 
 
-def log_topic_key(topic: bytes, block_number: int) -> bytes:
-    """Marks that ``block_number`` holds a log carrying ``topic`` at some position."""
-    return LOG_TOPIC_PREFIX + topic + block_number_bytes(block_number)
+def log_address_prefix(address: bytes) -> bytes:
+    return LOG_ADDRESS_PREFIX + address
+
+
+def log_topic_prefix(slot: int, topic: bytes) -> bytes:
+    """Topics are indexed by slot (0-3), since a filter constrains each slot separately."""
+    return LOG_TOPIC_PREFIX + bytes([slot]) + topic
+
+
+def log_address_key(address: bytes, position: int) -> bytes:
+    """Marks that the log at ``position`` was emitted by ``address``."""
+    return log_address_prefix(address) + log_position_bytes(position)
+
+
+def log_topic_key(slot: int, topic: bytes, position: int) -> bytes:
+    """Marks that the log at ``position`` carries ``topic`` in ``slot``."""
+    return log_topic_prefix(slot, topic) + log_position_bytes(position)
+
+
+def log_record_key(position: int) -> bytes:
+    """The copy of the log at ``position`` that eth_getLogs answers from."""
+    return LOG_RECORD_PREFIX + log_position_bytes(position)
 
 
 def total_difficulty_key(block_hash: bytes) -> bytes:

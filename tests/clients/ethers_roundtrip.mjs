@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // ethers v6, unmodified and with its defaults, against a node:
 //   node ethers_roundtrip.mjs RPC_URL ARTIFACT_JSON
-// A fresh random wallet (never funded) deploys the Recorder artifact, calls record() three
-// times, reads the values back and queries its Recorded events. Prints one JSON line with
-// what it saw; exits non-zero with a message on stderr on any error.
+// A fresh random wallet (never funded) deploys the Recorder artifact, follows its Recorded
+// events with contract.on (over HTTP ethers polls eth_newFilter/eth_getFilterChanges), calls
+// record() three times, reads the values back and queries its Recorded events. Prints one
+// JSON line with what it saw; exits non-zero with a message on stderr on any error.
 // Driven by tests/integration/test_ethers_and_cast.py.
 
 import { readFileSync } from 'node:fs'
@@ -44,6 +45,17 @@ async function main (rpcUrl, artifactPath) {
     const contractAddress = await contract.getAddress()
     const code = await provider.getCode(contractAddress)
 
+    const followed = []
+    let allFollowed
+    const eventsSeen = new Promise((resolve, reject) => {
+      allFollowed = resolve
+      setTimeout(() => reject(new Error('timed out following Recorded events')), WAIT_TIMEOUT_MS)
+    })
+    await contract.on('Recorded', (author, key, value, event) => {
+      followed.push({ key, value: value.toString(), transactionHash: event.log.transactionHash })
+      if (followed.length === RECORDS.length) allFollowed()
+    })
+
     const records = []
     for (const { label, value } of RECORDS) {
       const tx = await contract.record(id(label), value)
@@ -55,6 +67,8 @@ async function main (rpcUrl, artifactPath) {
     for (const { key } of records) readBack.push(await contract.values(key))
 
     const logs = await contract.queryFilter(contract.filters.Recorded(wallet.address))
+    await eventsSeen
+    await contract.removeAllListeners()
 
     const result = {
       ethersVersion: version,
@@ -77,6 +91,7 @@ async function main (rpcUrl, artifactPath) {
       logAuthors: logs.map((log) => log.args.author),
       logKeys: logs.map((log) => log.args.key),
       logValues: logs.map((log) => log.args.value.toString()),
+      followed,
       rpcMethods: [...new Set(payloads.flat().map((request) => request.method))].sort(),
       rpcBatches: payloads.filter((payload) => Array.isArray(payload) && payload.length > 1).length
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from eth.db.trie import make_trie_root_and_nodes
 
 from node.chain.ledger import Ledger
-from node.storage.log_index import candidate_blocks
+from node.storage.log_index import matching_logs
 
 RECENT_BLOCKS = 3
 
@@ -28,11 +28,19 @@ def assert_head_is_whole(ledger: Ledger) -> None:
         for index, tx in enumerate(block.transactions):
             assert ledger.transaction_location(tx.hash) == (number, index)
             assert state.get_nonce(tx.sender) > tx.nonce, "the head state misses a transaction"
-        for receipt in receipts:
-            for log in receipt.logs:
-                assert number in candidate_blocks(ledger.db, number, number, [log.address], [])
-                for topic in log.topics:
-                    topic_bytes = topic.to_bytes(32, "big")
-                    assert number in candidate_blocks(
-                        ledger.db, number, number, [], [[topic_bytes]]
-                    )
+        logs = [
+            (log.address, tuple(topic.to_bytes(32, "big") for topic in log.topics), log.data)
+            for receipt in receipts
+            for log in receipt.logs
+        ]
+        indexed = matching_logs(ledger.db, number, number, [], [])
+        assert [(log.address, log.topics, log.data) for log in indexed] == logs
+        for address, topics, _ in logs:
+            by_address = matching_logs(ledger.db, number, number, [address], [])
+            assert sum(1 for _ in by_address) == sum(1 for log in logs if log[0] == address)
+            for slot, topic in enumerate(topics):
+                wanted = [None] * slot + [[topic]]
+                by_topic = matching_logs(ledger.db, number, number, [], wanted)
+                assert sum(1 for _ in by_topic) == sum(
+                    1 for log in logs if len(log[1]) > slot and log[1][slot] == topic
+                )

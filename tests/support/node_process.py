@@ -19,6 +19,8 @@ from genesis.generator import write_network
 from node.datadir import init_datadir
 
 RPC_LINE = re.compile(r"JSON-RPC\s+(http://\S+)")
+WS_LINE = re.compile(r"WebSocket\s+(ws://\S+)")
+READY_LINE = "Press Ctrl-C to stop."
 STARTUP_TIMEOUT_SECONDS = 60
 
 
@@ -28,6 +30,7 @@ class NodeProcess:
     process: subprocess.Popen[str]
     rpc_url: str
     log_lines: list[str] = field(default_factory=list)
+    ws_url: str | None = None
 
     def stop(self, timeout: float = 30) -> int:
         """Ctrl-C, as an operator would, and wait for a clean exit."""
@@ -70,12 +73,15 @@ def make_consortium_network(
     return datadir
 
 
-def _pump(stream: object, sink: list[str], ready: threading.Event, url: list[str]) -> None:
+def _pump(stream: object, sink: list[str], ready: threading.Event, urls: dict[str, str]) -> None:
+    """Collect the output; the endpoint lines come before the ready line."""
     for line in stream:  # type: ignore[attr-defined]
         sink.append(line)
-        match = RPC_LINE.search(line)
-        if match and not url:
-            url.append(match.group(1))
+        for name, pattern in (("rpc", RPC_LINE), ("ws", WS_LINE)):
+            match = pattern.search(line)
+            if match and name not in urls:
+                urls[name] = match.group(1)
+        if READY_LINE in line:
             ready.set()
     ready.set()
 
@@ -91,7 +97,7 @@ def start_node(datadir: Path, *extra_args: str, log_level: str = "info") -> Node
 
 
 def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodeProcess:
-    """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait for it to print its JSON-RPC URL."""
+    """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait until it prints its endpoints."""
     command = [
         sys.executable, "-m", "node.cli", "--log-level", log_level, *arguments,
         "--rpc", "127.0.0.1:0",
@@ -104,13 +110,13 @@ def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodePr
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     lines: list[str] = []
-    url: list[str] = []
+    urls: dict[str, str] = {}
     ready = threading.Event()
-    threading.Thread(target=_pump, args=(process.stdout, lines, ready, url), daemon=True).start()
-    if not ready.wait(STARTUP_TIMEOUT_SECONDS) or not url:
+    threading.Thread(target=_pump, args=(process.stdout, lines, ready, urls), daemon=True).start()
+    if not ready.wait(STARTUP_TIMEOUT_SECONDS) or "rpc" not in urls:
         process.kill()
         raise RuntimeError("node did not start:\n" + "".join(lines))
-    return NodeProcess(datadir, process, url[0], lines)
+    return NodeProcess(datadir, process, urls["rpc"], lines, urls.get("ws"))
 
 
 @contextmanager

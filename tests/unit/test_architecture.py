@@ -52,6 +52,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "node/storage": ("aiohttp", "asyncio", "node.chain", "node.rpc", "node.txpool"),
     "node/txpool": ("aiohttp", "asyncio", "node.rpc", "node.service", "node.storage"),
     "node/rpc": ("node.service", "node.producer", "node.cli"),
+    # Pure cores inside the JSON-RPC layer: event fan-out and filter state, no sockets or loop.
+    "node/rpc/subscriptions.py": ("aiohttp", "asyncio", "node.storage", "node.rpc.websocket"),
+    "node/rpc/filters.py": ("aiohttp", "asyncio", "node.storage"),
 }
 
 
@@ -68,7 +71,9 @@ def imported_modules(path: Path) -> set[str]:
 
 def violations(package: str, forbidden: tuple[str, ...]) -> list[str]:
     found = []
-    for path in sorted((ROOT / package).rglob("*.py")):
+    target = ROOT / package
+    paths = [target] if target.is_file() else sorted(target.rglob("*.py"))
+    for path in paths:
         for module in imported_modules(path):
             if any(module == banned or module.startswith(banned + ".") for banned in forbidden):
                 found.append(f"{path.relative_to(ROOT)} imports {module}")

@@ -18,6 +18,7 @@ from node.rpc.methods import (
     eth_logs,
     eth_proofs,
     eth_state,
+    eth_subscribe,
     eth_transactions,
     net,
     txpool,
@@ -37,6 +38,7 @@ _MODULES: tuple[ModuleType, ...] = (
     eth_fees,
     eth_logs,
     eth_filters,
+    eth_subscribe,
     txpool,
     debug,
 )

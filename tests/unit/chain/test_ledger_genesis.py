@@ -46,7 +46,7 @@ def test_a_new_data_directory_records_schema_chain_id_and_genesis_hash(
 ) -> None:
     db = open_leveldb("node")
     ledger = Ledger(db, genesis)
-    assert db[SCHEMA_VERSION_KEY] == b"1"
+    assert db[SCHEMA_VERSION_KEY] == b"2"
     assert db[CHAIN_ID_KEY] == b"1337"
     assert db[GENESIS_HASH_KEY] == ledger.genesis_hash
 

@@ -10,7 +10,7 @@ import pytest
 
 from node.chain.genesis import load_genesis
 from node.chain.ledger import GenesisMismatchError, Ledger
-from node.cli import main
+from node.cli import build_parser, main
 from node.datadir import DataDir
 from node.storage.leveldb import LevelDB
 
@@ -123,3 +123,20 @@ def test_validator_keys_and_dev_accounts_are_created_readable_by_their_owner_onl
         mode(tmp_path / "validator-2" / "key"),
         mode(tmp_path / "dev-only-accounts.json"),
     ] == [OWNER_ONLY, OWNER_ONLY, OWNER_ONLY]
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "ten"])
+def test_a_log_range_limit_that_is_not_a_positive_integer_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["run", "--datadir", str(tmp_path), "--rpc-max-log-range", value])
+    assert refused.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"dcl run: error: argument --rpc-max-log-range: expected a positive integer, got {value!r}"
+    )
+
+
+def test_the_default_log_range_limit_is_ten_thousand_blocks() -> None:
+    args = build_parser().parse_args(["run", "--datadir", "d"])
+    assert (args.rpc_max_log_range, args.ws) == (10_000, None)

@@ -1,6 +1,5 @@
-"""The log index narrows ``eth_getLogs`` to candidate blocks: exactly the blocks whose receipts
-hold a log of a wanted address and, for each topic position filtered, a log carrying one of
-the wanted topics (at any position); never fewer than the blocks with an exact match."""
+"""The log index answers a filter exactly as a scan of every receipt would: the same logs, in
+chain order, with their block-wide log index, transaction index and hash."""
 
 from __future__ import annotations
 
@@ -15,8 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from node.storage.leveldb import LevelDB
-from node.storage.log_index import candidate_blocks, index_block_logs
-from node.storage.schema import log_address_key, log_topic_key
+from node.storage.log_index import IndexedLog, encode_record, index_block_logs, matching_logs
+from node.storage.schema import (
+    log_address_key,
+    log_position,
+    log_record_key,
+    log_topic_key,
+)
 
 ADDRESSES = [bytes([byte]) * 20 for byte in (0xA1, 0xA2, 0xA3)]
 TOPICS = [bytes([byte]) * 32 for byte in (0x01, 0x02, 0x03, 0x04)]
@@ -24,65 +28,61 @@ Blocks = dict[int, list[Receipt]]
 TopicFilter = list[list[bytes] | None]
 
 
-def receipt(*logs: tuple[bytes, Sequence[bytes]]) -> Receipt:
+def receipt(*logs: tuple[bytes, Sequence[bytes]], data: bytes = b"") -> Receipt:
     return Receipt(
         state_root=b"\x01",
         gas_used=21_000,
         bloom=0,
         logs=[
-            Log(address, [int.from_bytes(topic, "big") for topic in topics], b"")
+            Log(address, [int.from_bytes(topic, "big") for topic in topics], data)
             for address, topics in logs
         ],
     )
 
 
+def tx_hash(number: int, index: int) -> bytes:
+    return number.to_bytes(16, "big") + index.to_bytes(16, "big")
+
+
 def write_index(db: LevelDB, blocks: Blocks) -> None:
     for number, receipts in blocks.items():
-        index_block_logs(db, number, receipts)
+        index_block_logs(db, number, [tx_hash(number, i) for i in range(len(receipts))], receipts)
 
 
-def block_logs(blocks: Blocks, number: int) -> list[tuple[bytes, list[bytes]]]:
-    return [
-        (log.address, [topic.to_bytes(32, "big") for topic in log.topics])
-        for block_receipt in blocks.get(number, [])
-        for log in block_receipt.logs
-    ]
-
-
-def scan_candidates(
+def scan(
     blocks: Blocks, first: int, last: int, addresses: list[bytes], topics: TopicFilter
-) -> list[int]:
-    """The index's rule, by reading every receipt: some log of a wanted address, and for each
-    filtered position some log carrying a wanted topic anywhere."""
+) -> list[IndexedLog]:
+    """eth_getLogs by reading every receipt of every block in the range."""
     found = []
     for number in range(first, last + 1):
-        logs = block_logs(blocks, number)
-        if addresses and not any(address in addresses for address, _ in logs):
-            continue
-        carried = {topic for _, log_topics in logs for topic in log_topics}
-        if all(not wanted or carried & set(wanted) for wanted in topics):
-            found.append(number)
+        log_index = 0
+        for tx_index, block_receipt in enumerate(blocks.get(number, [])):
+            for log in block_receipt.logs:
+                log_topics = tuple(topic.to_bytes(32, "big") for topic in log.topics)
+                address_ok = not addresses or log.address in addresses
+                topics_ok = len(topics) <= len(log_topics) and all(
+                    not wanted or log_topics[slot] in wanted for slot, wanted in enumerate(topics)
+                )
+                if address_ok and topics_ok:
+                    found.append(
+                        IndexedLog(
+                            number,
+                            log_index,
+                            tx_index,
+                            tx_hash(number, tx_index),
+                            log.address,
+                            log_topics,
+                            log.data,
+                        )
+                    )
+                log_index += 1
     return found
 
 
-def scan_exact_matches(
-    blocks: Blocks, first: int, last: int, addresses: list[bytes], topics: TopicFilter
-) -> list[int]:
-    """Blocks holding one log that matches the whole filter, as ``eth_getLogs`` defines it."""
-
-    def matches(address: bytes, log_topics: list[bytes]) -> bool:
-        if addresses and address not in addresses:
-            return False
-        return all(
-            not wanted or (position < len(log_topics) and log_topics[position] in wanted)
-            for position, wanted in enumerate(topics)
-        )
-
-    return [
-        number
-        for number in range(first, last + 1)
-        if any(matches(address, log_topics) for address, log_topics in block_logs(blocks, number))
-    ]
+def query(
+    db: LevelDB, first: int, last: int, addresses: list[bytes], topics: TopicFilter
+) -> list[IndexedLog]:
+    return list(matching_logs(db, first, last, addresses, topics))
 
 
 logs = st.tuples(st.sampled_from(ADDRESSES), st.lists(st.sampled_from(TOPICS), max_size=3))
@@ -91,14 +91,16 @@ block_sets = st.dictionaries(
     st.integers(min_value=0, max_value=12), st.lists(receipts, max_size=3), max_size=8
 )
 topic_filters = st.lists(
-    st.none() | st.lists(st.sampled_from(TOPICS), max_size=2, unique=True), max_size=3
+    st.none() | st.lists(st.sampled_from(TOPICS), max_size=2, unique=True), max_size=4
 )
 address_filters = st.lists(st.sampled_from(ADDRESSES), max_size=2, unique=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(blocks=block_sets, data=st.data())
-def test_candidate_blocks_equal_a_scan_of_the_receipts(blocks: Blocks, data: st.DataObject) -> None:
+def test_the_index_finds_exactly_the_logs_a_scan_of_the_receipts_finds(
+    blocks: Blocks, data: st.DataObject
+) -> None:
     first = data.draw(st.integers(min_value=0, max_value=12), label="first")
     last = data.draw(st.integers(min_value=first, max_value=13), label="last")
     addresses = data.draw(address_filters, label="addresses")
@@ -107,53 +109,99 @@ def test_candidate_blocks_equal_a_scan_of_the_receipts(blocks: Blocks, data: st.
     db = LevelDB(directory)
     try:
         write_index(db, blocks)
-        candidates = candidate_blocks(db, first, last, addresses, topics)
+        found = query(db, first, last, addresses, topics)
     finally:
         db.close()
         shutil.rmtree(directory, ignore_errors=True)
-    assert candidates == scan_candidates(blocks, first, last, addresses, topics)
-    assert set(scan_exact_matches(blocks, first, last, addresses, topics)) <= set(candidates)
+    assert found == scan(blocks, first, last, addresses, topics)
 
 
-def test_indexing_writes_one_empty_marker_per_address_and_topic(leveldb: LevelDB) -> None:
+def test_indexing_writes_an_address_marker_a_marker_per_topic_slot_and_a_copy_per_log(
+    leveldb: LevelDB,
+) -> None:
     index_block_logs(
         leveldb,
         258,
-        [receipt((ADDRESSES[0], [TOPICS[0], TOPICS[1]])), receipt((ADDRESSES[0], [TOPICS[0]]))],
+        [b"\x0a" * 32, b"\x0b" * 32],
+        [receipt((ADDRESSES[0], [TOPICS[0], TOPICS[1]])), receipt((ADDRESSES[1], [TOPICS[0]]))],
     )
-    assert dict(leveldb.iterate_range(b"", b"\xff")) == {
-        log_address_key(ADDRESSES[0], 258): b"",
-        log_topic_key(TOPICS[0], 258): b"",
-        log_topic_key(TOPICS[1], 258): b"",
+    first, second = log_position(258, 0), log_position(258, 1)
+    assert set(dict(leveldb.iterate_range(b"", b"\xff"))) == {
+        log_address_key(ADDRESSES[0], first),
+        log_topic_key(0, TOPICS[0], first),
+        log_topic_key(1, TOPICS[1], first),
+        log_record_key(first),
+        log_address_key(ADDRESSES[1], second),
+        log_topic_key(0, TOPICS[0], second),
+        log_record_key(second),
     }
 
 
-def test_index_keys_are_prefix_then_value_then_big_endian_block_number() -> None:
-    assert log_address_key(ADDRESSES[0], 258) == (
-        b"dcl:log:a:" + ADDRESSES[0] + b"\x00\x00\x00\x00\x00\x00\x01\x02"
+def test_index_keys_are_prefix_then_value_then_block_number_and_log_index() -> None:
+    position = log_position(258, 3)
+    assert log_address_key(ADDRESSES[0], position) == (
+        b"dcl:log:a:" + ADDRESSES[0] + bytes.fromhex("0000000000000102" + "00000003")
     )
-    assert log_topic_key(TOPICS[0], 1) == b"dcl:log:t:" + TOPICS[0] + b"\x00" * 7 + b"\x01"
+    assert log_topic_key(2, TOPICS[0], position) == (
+        b"dcl:log:t:\x02" + TOPICS[0] + bytes.fromhex("0000000000000102" + "00000003")
+    )
+    assert log_record_key(position) == b"dcl:log:r:" + bytes.fromhex(
+        "0000000000000102" + "00000003"
+    )
 
 
-def test_without_filters_every_block_in_the_range_is_a_candidate(leveldb: LevelDB) -> None:
-    assert candidate_blocks(leveldb, 3, 6, [], []) == [3, 4, 5, 6]
-    assert candidate_blocks(leveldb, 3, 6, [], [None, []]) == [3, 4, 5, 6]
+def test_a_found_log_carries_its_transaction_its_block_wide_index_and_its_data(
+    leveldb: LevelDB,
+) -> None:
+    write_index(
+        leveldb,
+        {7: [receipt((ADDRESSES[0], [])), receipt((ADDRESSES[1], [TOPICS[2]]), data=b"\x99")]},
+    )
+    assert query(leveldb, 7, 7, [ADDRESSES[1]], []) == [
+        IndexedLog(7, 1, 1, tx_hash(7, 1), ADDRESSES[1], (TOPICS[2],), b"\x99")
+    ]
 
 
-def test_candidates_stay_within_the_range(leveldb: LevelDB) -> None:
-    write_index(leveldb, {n: [receipt((ADDRESSES[0], []))] for n in (1, 2, 5, 9)})
-    assert candidate_blocks(leveldb, 2, 5, [ADDRESSES[0]], []) == [2, 5]
+def test_a_topic_matches_only_in_the_slot_the_filter_names(leveldb: LevelDB) -> None:
+    write_index(leveldb, {1: [receipt((ADDRESSES[0], [TOPICS[0], TOPICS[1]]))]})
+    assert query(leveldb, 0, 1, [], [[TOPICS[1]]]) == []
+    assert len(query(leveldb, 0, 1, [], [None, [TOPICS[1]]])) == 1
 
 
-def test_address_and_topic_filters_intersect(leveldb: LevelDB) -> None:
+def test_logs_outside_the_range_are_not_found(leveldb: LevelDB) -> None:
+    write_index(leveldb, {n: [receipt((ADDRESSES[0], [TOPICS[0]]))] for n in (1, 2, 5, 9)})
+    assert [log.block_number for log in query(leveldb, 2, 5, [ADDRESSES[0]], [])] == [2, 5]
+    assert [log.block_number for log in query(leveldb, 2, 5, [], [])] == [2, 5]
+
+
+def test_a_rare_topic_among_common_ones_is_found_by_a_join_of_both(leveldb: LevelDB) -> None:
+    common, rare = TOPICS[0], TOPICS[3]
     write_index(
         leveldb,
         {
-            1: [receipt((ADDRESSES[0], [TOPICS[0]]))],
-            2: [receipt((ADDRESSES[1], [TOPICS[0]]))],
-            3: [receipt((ADDRESSES[0], [TOPICS[1]]))],
+            number: [
+                receipt(
+                    *[(ADDRESSES[0], [common, rare if n == 5 else TOPICS[1]]) for n in range(10)]
+                )
+            ]
+            for number in range(1, 6)
         },
     )
-    assert candidate_blocks(leveldb, 0, 3, [ADDRESSES[0]], [[TOPICS[0]]]) == [1]
-    assert candidate_blocks(leveldb, 0, 3, [ADDRESSES[0], ADDRESSES[1]], [[TOPICS[0]]]) == [1, 2]
-    assert candidate_blocks(leveldb, 0, 3, [], [[TOPICS[0], TOPICS[1]]]) == [1, 2, 3]
+    found = query(leveldb, 1, 5, [ADDRESSES[0]], [[common], [rare]])
+    assert [(log.block_number, log.log_index) for log in found] == [(n, 5) for n in range(1, 6)]
+
+
+def test_a_log_copy_is_tx_index_hash_address_topic_count_topics_then_data() -> None:
+    record = encode_record(258, b"\x0a" * 32, ADDRESSES[0], [TOPICS[0], TOPICS[1]], b"\x99")
+    assert (
+        record
+        == (
+            bytes.fromhex("00000102")
+            + b"\x0a" * 32
+            + ADDRESSES[0]
+            + b"\x02"
+            + TOPICS[0]
+            + TOPICS[1]
+        )
+        + b"\x99"
+    )
