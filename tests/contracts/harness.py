@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from eth_abi import decode
@@ -20,9 +21,19 @@ from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from node.artifacts import ARTIFACTS_DIR, load_artifact
+from node.artifacts import ARTIFACTS_DIR, ContractArtifact, load_artifact
 
 GAS = 8_000_000
+
+STANDINS_DIR = Path(__file__).resolve().parent / "standins" / "build"
+"""Artifacts of the test stand-ins (``node contracts/build.mjs --dir tests/contracts/standins``)."""
+
+
+def artifact(name: str) -> ContractArtifact:
+    """Contract `name`'s committed artifact, or a test stand-in's."""
+    if (STANDINS_DIR / f"{name}.json").is_file():
+        return load_artifact(name, STANDINS_DIR)
+    return load_artifact(name)
 
 
 def _error_signature(entry: dict[str, Any]) -> str:
@@ -42,8 +53,9 @@ def _known_errors() -> dict[bytes, tuple[str, list[str]]]:
         keccak(text="Error(string)")[:4]: ("Error", ["string"]),
         keccak(text="Panic(uint256)")[:4]: ("Panic", ["uint256"]),
     }
-    for path in sorted(ARTIFACTS_DIR.glob("*.json")):
-        for entry in load_artifact(path.stem).abi:
+    paths = sorted(ARTIFACTS_DIR.glob("*.json")) + sorted(STANDINS_DIR.glob("*.json"))
+    for path in paths:
+        for entry in load_artifact(path.stem, path.parent).abi:
             if entry["type"] == "error":
                 signature = _error_signature(entry)
                 errors[keccak(text=signature)[:4]] = (
@@ -120,15 +132,15 @@ class ContractChain:
         return self.accounts[index]
 
     def deploy(self, name: str, *args: Any, sender: str | None = None) -> Contract:
-        artifact = load_artifact(name)
-        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        compiled = artifact(name)
+        factory = self.w3.eth.contract(abi=compiled.abi, bytecode=compiled.bytecode)
         tx = factory.constructor(*args).transact({"from": sender or self.accounts[0], "gas": GAS})
         receipt = self.w3.eth.get_transaction_receipt(tx)
         return self.at(name, receipt["contractAddress"])
 
     def at(self, name: str, address: str) -> Contract:
         """Contract `name`'s ABI at `address` (e.g. an implementation behind a proxy)."""
-        return self.w3.eth.contract(address=address, abi=load_artifact(name).abi)
+        return self.w3.eth.contract(address=address, abi=artifact(name).abi)
 
     def transact(self, call: Any, sender: str) -> TxReceipt:
         """Send `call` (a bound contract function) from `sender`; the receipt must succeed."""
