@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 from web3.contract import Contract
 
 from tests.contracts.harness import ContractChain, artifact
@@ -31,6 +31,10 @@ DATASET, API, REPORT, MODEL, COMPUTE = range(5)
 GENERAL, IMPORTANT, CORE = range(3)
 PUBLIC_AUTHORIZED, ENTERPRISE, PERSONAL = range(3)
 FIXED, PER_CALL, SUBSCRIPTION = range(3)
+
+
+DELIVERY_ACCOUNT = to_checksum_address("0x" + "de" * 20)
+"""The listing's delivery account; tests that must send from it replace it with a funded one."""
 
 
 def credit_code_hash(code: str) -> bytes:
@@ -191,7 +195,7 @@ def listing_terms(**changes: Any) -> dict[str, Any]:
         "metadataHash": h("metadata-1"),
         "metadataUri": "https://catalogue.example/products/port-throughput",
         "exportAllowed": True,
-        "deliveryAccount": "0x" + "de" * 20,
+        "deliveryAccount": DELIVERY_ACCOUNT,
     }
     terms.update(changes)
     return terms
