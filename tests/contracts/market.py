@@ -8,6 +8,7 @@ genesis. The ExchangeRegistry and TradeSettlement are test stand-ins
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,12 +152,15 @@ def deploy_market() -> Market:
     )
 
 
-def isolated(market: Market) -> Iterator[Market]:
-    """Run one test on `market` and undo everything it did (for a per-test fixture)."""
+@contextmanager
+def isolation(market: Market) -> Iterator[Market]:
+    """Run one test (or one hypothesis example) on `market`, then undo everything it did."""
     snapshot = market.chain.snapshot()
     market.used = 0
-    yield market
-    market.chain.revert_to(snapshot)
+    try:
+        yield market
+    finally:
+        market.chain.revert_to(snapshot)
 
 
 def register(

@@ -32,7 +32,7 @@ from tests.contracts.market import (
     Market,
     deploy_market,
     h,
-    isolated,
+    isolation,
     listing_terms,
     proxy_constructor,
     register,
@@ -63,7 +63,8 @@ def deployed() -> Market:
 
 @pytest.fixture
 def market(deployed: Market) -> Iterator[Market]:
-    yield from isolated(deployed)
+    with isolation(deployed) as isolated:
+        yield isolated
 
 
 def product(market: Market, product_id: int) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from tests.contracts.market import (
     credit_code_hash,
     deploy_market,
     h,
-    isolated,
+    isolation,
     proxy_constructor,
     register,
 )
@@ -40,7 +40,8 @@ def deployed() -> Market:
 
 @pytest.fixture
 def market(deployed: Market) -> Iterator[Market]:
-    yield from isolated(deployed)
+    with isolation(deployed) as isolated:
+        yield isolated
 
 
 def status(market: Market, account: str) -> int:
