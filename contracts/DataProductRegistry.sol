@@ -22,7 +22,7 @@ import {IsoCodes} from "./libraries/IsoCodes.sol";
 ///      by a registered evaluator (not the supplier) before approval; for general data the
 ///      report is optional. A Suspended product cannot be updated or delisted, so a supplier
 ///      cannot slip out of an investigation; a regulator's suspension is lifted only by a
-///      regulator.
+///      regulator. Approval and reinstatement need the supplier to be an Active supplier.
 contract DataProductRegistry is IDataProductRegistry {
     /// @notice Everything the supplier states in a listing (all of it is public metadata).
     struct ListingTerms {
@@ -115,6 +115,8 @@ contract DataProductRegistry is IDataProductRegistry {
     error AlreadyInitialized();
     error ZeroAddress();
     error NotActiveSupplier(address caller);
+    /// @notice The product's supplier is no longer an Active participant with the supplier role.
+    error SupplierNotActive(uint256 productId, address supplier);
     error ExchangeNotActive(bytes32 exchange);
     error CoreDataCannotBeListed();
     /// @notice Rights must be a non-empty subset of `Rights.ALL`.
@@ -233,6 +235,7 @@ contract DataProductRegistry is IDataProductRegistry {
         Product storage p = _existing(productId);
         _checkListingOperator(p.listingExchange);
         _checkReviewable(productId, p, version);
+        _checkSupplierActive(productId, p.supplier);
         if (_needsAttestation(p.terms.classification, p.terms.personalInformation) && p.complianceEvaluator == address(0)) {
             revert ComplianceNotAttested(productId, version);
         }
@@ -266,6 +269,7 @@ contract DataProductRegistry is IDataProductRegistry {
         bool byRegulator = _checkListingOperatorOrRegulator(p.listingExchange);
         if (p.status != ProductStatus.Suspended) revert InvalidStatus(productId, p.status);
         if (p.suspendedByRegulator && !byRegulator) revert SuspendedByRegulator(productId);
+        _checkSupplierActive(productId, p.supplier);
         p.status = ProductStatus.Listed;
         p.suspendedByRegulator = false;
         emit ProductReinstated(productId, msg.sender);
@@ -379,6 +383,13 @@ contract DataProductRegistry is IDataProductRegistry {
 
     function _checkActiveSupplier(Layout storage s) private view {
         if (!s.participants.hasActiveRoles(msg.sender, Roles.SUPPLIER)) revert NotActiveSupplier(msg.sender);
+    }
+
+    /// @dev Nothing is listed (again) for a supplier that is suspended, revoked or no longer a supplier.
+    function _checkSupplierActive(uint256 productId, address supplier) private view {
+        if (!_layout().participants.hasActiveRoles(supplier, Roles.SUPPLIER)) {
+            revert SupplierNotActive(productId, supplier);
+        }
     }
 
     function _checkListingOperator(bytes32 listingExchange) private view {

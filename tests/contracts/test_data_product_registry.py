@@ -445,6 +445,15 @@ def test_important_data_attested_by_an_evaluator_is_approved(
     assert status(market, product_id) == LISTED
 
 
+def test_approval_for_a_supplier_suspended_since_submission_reverts(
+    market: Market, supplier: str
+) -> None:
+    product_id = submit(market, supplier)
+    market.chain.transact(market.participants.functions.suspend(supplier, h("x")), market.regulator)
+    call = market.products.functions.approve(product_id, 1)
+    market.chain.expect_revert(call, market.operator_a, "SupplierNotActive", product_id, supplier)
+
+
 def test_another_exchange_cannot_approve(market: Market, supplier: str) -> None:
     product_id = submit(market, supplier)
     call = market.products.functions.approve(product_id, 1)
@@ -730,6 +739,14 @@ def test_a_regulator_lifts_its_suspension(market: Market, supplier: str) -> None
     market.chain.transact(market.products.functions.reinstate(product_id), market.regulator)
     record = product(market, product_id)
     assert (record["status"], record["suspendedByRegulator"]) == (LISTED, False)
+
+
+def test_reinstatement_for_a_revoked_supplier_reverts(market: Market, supplier: str) -> None:
+    product_id = listed(market, supplier)
+    suspend(market, product_id, market.operator_a)
+    market.chain.transact(market.participants.functions.revoke(supplier, h("x")), market.regulator)
+    call = market.products.functions.reinstate(product_id)
+    market.chain.expect_revert(call, market.regulator, "SupplierNotActive", product_id, supplier)
 
 
 def test_reinstating_a_listed_product_reverts(market: Market, supplier: str) -> None:
