@@ -26,6 +26,7 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         Refund
     }
 
+    /// @notice A grant as the `grant` view returns it.
     struct Grant {
         GrantTerms terms;
         /// @notice The product's supplier when the grant was issued.
@@ -37,6 +38,27 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         uint64 uses;
     }
 
+    /// @dev A grant as stored: packed into seven slots (five for a direct domestic grant), since
+    ///      issuing one is on TradeSettlement's path. `recordUse` reads two and writes one.
+    struct StoredGrant {
+        address grantee;
+        uint8 right;
+        bool onwardTransfer;
+        GrantStatus status;
+        uint64 uses;
+        bytes32 purposeCode;
+        bytes32 purposeHash;
+        /// @dev Product ids are sequential, far below 2^64.
+        uint64 productId;
+        uint64 validFrom;
+        uint64 validUntil;
+        uint64 maxUses;
+        address grantor;
+        uint256 orderId;
+        /// @dev Up to 16 two-letter codes packed from the high-order bytes; zero after the last.
+        bytes32 destinations;
+    }
+
     /// @custom:storage-location erc7201:dcl.AuthorizationRegistry
     struct Layout {
         bool initialized;
@@ -45,7 +67,7 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         IDataProductRegistry products;
         address tradeSettlement;
         uint256 grantCount;
-        mapping(uint256 grantId => Grant) grants;
+        mapping(uint256 grantId => StoredGrant) grants;
         mapping(uint256 orderId => uint256 grantId) grantOfOrder;
     }
 
@@ -142,12 +164,12 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
             revert ProductNotListed(terms.productId, product.status);
         }
         if (!s.participants.hasActiveRoles(terms.grantee, 0)) revert GranteeNotActive(terms.grantee);
-        _checkTerms(terms, product);
+        bytes32 destinations = _checkTerms(terms, product);
         if (
-            terms.destinations.length > 0
+            destinations != bytes32(0)
                 && (product.classification != IDataProductRegistry.Classification.General || product.personalInformation)
         ) revert ExportNeedsOrder(terms.productId);
-        return _store(s, terms, msg.sender, 0);
+        return _store(s, terms, destinations, msg.sender, 0);
     }
 
     /// @inheritdoc IAuthorizationRegistry
@@ -160,8 +182,8 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         IDataProductRegistry.ProductTerms memory product = s.products.productTerms(terms.productId);
         if (product.status == IDataProductRegistry.ProductStatus.None) revert UnknownProduct(terms.productId);
         if (terms.grantee == address(0)) revert ZeroAddress();
-        _checkTerms(terms, product);
-        grantId = _store(s, terms, product.supplier, orderId);
+        bytes32 destinations = _checkTerms(terms, product);
+        grantId = _store(s, terms, destinations, product.supplier, orderId);
         s.grantOfOrder[orderId] = grantId;
     }
 
@@ -169,14 +191,14 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
     function revokeForRefund(uint256 grantId) external {
         Layout storage s = _layout();
         if (msg.sender != s.tradeSettlement) revert NotTradeSettlement(msg.sender);
-        Grant storage g = _existing(grantId);
+        StoredGrant storage g = _existing(grantId);
         if (g.orderId == 0) revert NotAnOrderGrant(grantId);
         _revoke(grantId, g, RevocationReason.Refund, bytes32(0));
     }
 
     /// @notice Revokes a grant: a regulator any, the grantor only a direct grant.
     function revoke(uint256 grantId, bytes32 reasonHash) external {
-        Grant storage g = _existing(grantId);
+        StoredGrant storage g = _existing(grantId);
         RevocationReason reason;
         if (_layout().exchanges.isRegulator(msg.sender)) {
             reason = RevocationReason.Regulator;
@@ -192,20 +214,20 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
     /// @notice Records `count` uses of a grant, with the hash of the delivery evidence.
     function recordUse(uint256 grantId, uint64 count, bytes32 evidenceHash) external {
         Layout storage s = _layout();
-        Grant storage g = _existing(grantId);
-        IDataProductRegistry.ProductTerms memory product = s.products.productTerms(g.terms.productId);
+        StoredGrant storage g = _existing(grantId);
+        IDataProductRegistry.ProductTerms memory product = s.products.productTerms(g.productId);
         if (msg.sender != product.deliveryAccount && !s.exchanges.isActiveOperator(msg.sender, product.listingExchange))
         {
             revert NotDeliverer(grantId, msg.sender);
         }
         if (count == 0) revert ZeroUseCount(grantId);
         if (g.status == GrantStatus.Revoked) revert GrantIsRevoked(grantId);
-        uint64 validFrom = g.terms.validFrom;
+        uint64 validFrom = g.validFrom;
         if (block.timestamp < validFrom) revert GrantNotYetValid(grantId, validFrom, block.timestamp);
-        uint64 validUntil = g.terms.validUntil;
+        uint64 validUntil = g.validUntil;
         if (block.timestamp > validUntil) revert GrantExpired(grantId, validUntil, block.timestamp);
         uint64 uses = g.uses;
-        uint64 maxUses = g.terms.maxUses;
+        uint64 maxUses = g.maxUses;
         uint256 total = uint256(uses) + count;
         if ((maxUses != 0 && total > maxUses) || total > type(uint64).max) {
             revert UsesExhausted(grantId, uses, count, maxUses);
@@ -215,8 +237,23 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
     }
 
     /// @notice The whole record of a grant (status None if it does not exist).
-    function grant(uint256 grantId) external view returns (Grant memory) {
-        return _layout().grants[grantId];
+    function grant(uint256 grantId) external view returns (Grant memory result) {
+        StoredGrant storage g = _layout().grants[grantId];
+        GrantTerms memory terms = result.terms;
+        terms.productId = g.productId;
+        terms.grantee = g.grantee;
+        terms.right = g.right;
+        terms.purposeCode = g.purposeCode;
+        terms.purposeHash = g.purposeHash;
+        terms.validFrom = g.validFrom;
+        terms.validUntil = g.validUntil;
+        terms.maxUses = g.maxUses;
+        terms.destinations = _unpack(g.destinations);
+        terms.onwardTransfer = g.onwardTransfer;
+        result.grantor = g.grantor;
+        result.orderId = g.orderId;
+        result.status = g.status;
+        result.uses = g.uses;
     }
 
     /// @notice The grant an order bought (0 if none).
@@ -229,7 +266,12 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         return _layout().grantCount;
     }
 
-    function _checkTerms(GrantTerms calldata terms, IDataProductRegistry.ProductTerms memory product) private view {
+    /// @return packed The destinations packed as stored.
+    function _checkTerms(GrantTerms calldata terms, IDataProductRegistry.ProductTerms memory product)
+        private
+        view
+        returns (bytes32 packed)
+    {
         uint8 right = terms.right;
         if (right == 0 || right & (right - 1) != 0 || right & ~Rights.ALL != 0) revert InvalidRight(right);
         if (product.rights & right == 0) revert RightNotOffered(terms.productId, right);
@@ -248,29 +290,48 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
             for (uint256 j = 0; j < i; ++j) {
                 if (terms.destinations[j] == destination) revert DuplicateDestination(destination);
             }
+            packed |= bytes32(destination) >> (16 * i);
         }
     }
 
-    function _store(Layout storage s, GrantTerms calldata terms, address grantor, uint256 orderId)
+    function _unpack(bytes32 packed) private pure returns (bytes2[] memory destinations) {
+        uint256 count = 0;
+        while (count < MAX_DESTINATIONS && bytes2(packed << (16 * count)) != bytes2(0)) ++count;
+        destinations = new bytes2[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            destinations[i] = bytes2(packed << (16 * i));
+        }
+    }
+
+    function _store(Layout storage s, GrantTerms calldata terms, bytes32 destinations, address grantor, uint256 orderId)
         private
         returns (uint256 grantId)
     {
         grantId = ++s.grantCount;
-        Grant storage g = s.grants[grantId];
-        g.terms = terms;
-        g.grantor = grantor;
-        g.orderId = orderId;
+        StoredGrant storage g = s.grants[grantId];
+        g.grantee = terms.grantee;
+        g.right = terms.right;
+        g.onwardTransfer = terms.onwardTransfer;
         g.status = GrantStatus.Active;
+        g.purposeCode = terms.purposeCode;
+        g.purposeHash = terms.purposeHash;
+        g.productId = uint64(terms.productId);
+        g.validFrom = terms.validFrom;
+        g.validUntil = terms.validUntil;
+        g.maxUses = terms.maxUses;
+        g.grantor = grantor;
+        if (orderId != 0) g.orderId = orderId;
+        if (destinations != bytes32(0)) g.destinations = destinations;
         emit GrantIssued(grantId, terms.productId, terms.grantee, grantor, orderId, terms);
     }
 
-    function _revoke(uint256 grantId, Grant storage g, RevocationReason reason, bytes32 reasonHash) private {
+    function _revoke(uint256 grantId, StoredGrant storage g, RevocationReason reason, bytes32 reasonHash) private {
         if (g.status != GrantStatus.Active) revert GrantNotActive(grantId, g.status);
         g.status = GrantStatus.Revoked;
         emit GrantRevoked(grantId, msg.sender, reason, reasonHash);
     }
 
-    function _existing(uint256 grantId) private view returns (Grant storage g) {
+    function _existing(uint256 grantId) private view returns (StoredGrant storage g) {
         g = _layout().grants[grantId];
         if (g.status == GrantStatus.None) revert UnknownGrant(grantId);
     }
