@@ -10,10 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from eth_utils import keccak
 from web3.contract import Contract
 
-from tests.contracts.harness import _abi_type
 from tests.contracts.market import (
     BUYER,
     EVALUATOR,
@@ -126,8 +124,7 @@ def registry_events(market: Market) -> list[Event]:
         for contract in (registry, market.chain.at("UpgradeProxy", registry.address)):
             for entry in contract.abi:
                 if entry["type"] == "event":
-                    inputs = ",".join(_abi_type(i) for i in entry["inputs"])
-                    topic = keccak(text=f"{entry['name']}({inputs})")
+                    topic = bytes.fromhex(getattr(contract.events, entry["name"]).topic[2:])
                     by_topic[(contract.address, topic)] = (contract, entry["name"])
     logs = market.chain.w3.eth.get_logs(
         {"fromBlock": 0, "toBlock": "latest", "address": [c.address for c in contracts]}
