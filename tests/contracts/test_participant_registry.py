@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from eth_utils import to_checksum_address
+from eth_utils import keccak, to_checksum_address
 
 from tests.contracts.market import (
     BUYER,
@@ -505,3 +505,27 @@ def test_an_unregistered_account_has_no_active_roles(market: Market) -> None:
 def test_participants_registered_anywhere_are_visible_to_every_exchange(market: Market) -> None:
     account = register(market, BUYER, operator=market.operator_c)
     assert market.participants.functions.participant(account).call()[0] == C
+
+
+def test_an_upgrade_of_the_implementation_keeps_every_participant(market: Market) -> None:
+    account = register(market, SUPPLIER | BUYER, code="USCC-9")
+    suspend(market, account, market.regulator)
+    successor = market.chain.deploy("ParticipantRegistry")
+    upgrade = (
+        keccak(text="upgradeTo(address)")[:4] + bytes(12) + bytes.fromhex(successor.address[2:])
+    )
+    tx = market.chain.w3.eth.send_transaction(
+        {"from": market.admin, "to": market.participants.address, "data": upgrade, "gas": 100_000}
+    )
+    assert market.chain.w3.eth.get_transaction_receipt(tx)["status"] == 1
+
+    assert market.participants.functions.participant(account).call() == (
+        A,
+        SUPPLIER | BUYER,
+        b"CN",
+        credit_code_hash("USCC-9"),
+        SUSPENDED_STATUS,
+    )
+    assert market.participants.functions.isSuspendedByRegulator(account).call() is True
+    call = market.participants.functions.initialize(market.exchanges.address)
+    market.chain.expect_revert(call, market.outsider, "AlreadyInitialized")
