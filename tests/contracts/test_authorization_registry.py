@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.contracts.market import (
@@ -638,7 +638,6 @@ def test_an_unknown_grant_reads_as_empty(market: Market) -> None:
 PROPERTY_SETTINGS = settings(
     max_examples=25,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
