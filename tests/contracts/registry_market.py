@@ -1,8 +1,11 @@
-"""A small data market for the registry tests: exchanges, regulators and the three registries.
+"""A small data market for the registry tests: four exchanges (EXS suspended), a regulator and
+a pool of fresh accounts, on the five real system contracts predeployed as genesis predeploys
+them (``tests.contracts.deployment``).
 
-The registries run behind real UpgradeProxy instances, initialised through the proxy as in
-genesis. The ExchangeRegistry and TradeSettlement are test stand-ins
-(``tests/contracts/standins``) until the real contracts land on this branch.
+AuthorizationRegistry's own guards on ``issueForOrder`` and ``revokeForRefund`` (which only
+TradeSettlement may call) are tested on a second real AuthorizationRegistry proxy whose
+``tradeSettlement`` is a plain account, ``settlement_seat``: ``deploy_market(seated=True)``.
+The real TradeSettlement's calls of them are covered by the TradeSettlement tests.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from typing import Any
 from eth_utils import keccak, to_checksum_address
 from web3.contract import Contract
 
-from tests.contracts.harness import ContractChain, artifact
+from client.contracts import Parameters
+from tests.contracts.deployment import System, deploy_system
+from tests.contracts.harness import ContractChain, artifact, funded_addresses
 
 A = b"EXA".ljust(32, b"\0")
 B = b"EXB".ljust(32, b"\0")
@@ -39,7 +44,7 @@ DELIVERY_ACCOUNT = to_checksum_address("0x" + "de" * 20)
 
 
 def credit_code_hash(code: str) -> bytes:
-    """A stand-in for the consortium's keyed hash of a unified social credit code."""
+    """A test value for the consortium's keyed hash of a unified social credit code."""
     return keccak(text=f"consortium-key|{code}")
 
 
@@ -51,10 +56,14 @@ def h(label: str) -> bytes:
 POOL_SIZE = 24
 
 
+PARAMETERS = Parameters(300, 200, 7 * 86_400, 14 * 86_400, 3 * 86_400)
+
+
 @dataclass
 class Market:
+    system: System
     chain: ContractChain
-    admin: str
+    settlement_seat: str
     regulator: str
     operator_a: str
     operator_b: str
@@ -98,55 +107,49 @@ def proxy_constructor(chain: ContractChain, name: str, admin: str, *init_args: A
     return factory.constructor(implementation.address, admin, init_call)
 
 
-def deploy_market() -> Market:
-    chain = ContractChain()
-    # Account 0 is web3's default sender of calls, so it must not be the proxies' admin (whose
-    # calls never reach the implementation).
-    outsider, regulator, op_a, op_b, op_c, op_s, admin = (chain.account(i) for i in range(7))
-    pool = [chain.account(i) for i in range(7, 7 + POOL_SIZE)]
-    exchanges = chain.deploy("StandInExchangeRegistry")
-    for code, status, operator in (
-        (A, ACTIVE, op_a),
-        (B, ACTIVE, op_b),
-        (C, ACTIVE, op_c),
-        (SUSPENDED_EXCHANGE, SUSPENDED, op_s),
-    ):
-        chain.transact(exchanges.functions.setExchangeStatus(code, status), admin)
-        chain.transact(exchanges.functions.setOperator(operator, code), admin)
-    chain.transact(exchanges.functions.setRegulator(regulator, True), admin)
-
-    settlement = chain.deploy("StandInTradeSettlement")
-    implementations = {}
-    implementations["ParticipantRegistry"], participants = deploy_proxied(
-        chain, admin, "ParticipantRegistry", exchanges.address
+def deploy_market(*, seated: bool = False) -> Market:
+    """The genesis system for exchanges EXA, EXB, EXC and EXS (suspended); with `seated`, the
+    market's AuthorizationRegistry is a second proxy whose TradeSettlement is `settlement_seat`.
+    """
+    accounts = funded_addresses()
+    # Account 0 is web3's default sender of calls; it plays the outsider.
+    outsider, regulator, op_a, op_b, op_c, op_s, seat = accounts[:7]
+    pool = accounts[7 : 7 + POOL_SIZE]
+    system = deploy_system(
+        [("EXA", op_a), ("EXB", op_b), ("EXC", op_c), ("EXS", op_s)],
+        regulator_root=accounts[39],
+        regulators=[regulator],
+        parameters=PARAMETERS,
     )
-    implementations["DataProductRegistry"], products = deploy_proxied(
-        chain, admin, "DataProductRegistry", exchanges.address, participants.address
-    )
-    implementations["AuthorizationRegistry"], authorizations = deploy_proxied(
-        chain,
-        admin,
-        "AuthorizationRegistry",
-        exchanges.address,
-        participants.address,
-        products.address,
-        settlement.address,
-    )
-    chain.transact(settlement.functions.setAuthorizations(authorizations.address), admin)
+    system.suspend_exchange(SUSPENDED_EXCHANGE)
+    chain, contracts = system.chain, system.contracts
+    authorizations = contracts["AuthorizationRegistry"]
+    implementations = dict(system.implementations)
+    if seated:
+        implementations["AuthorizationRegistry"], authorizations = deploy_proxied(
+            chain,
+            contracts["ExchangeRegistry"].address,
+            "AuthorizationRegistry",
+            contracts["ExchangeRegistry"].address,
+            contracts["ParticipantRegistry"].address,
+            contracts["DataProductRegistry"].address,
+            seat,
+        )
     return Market(
+        system=system,
         chain=chain,
-        admin=admin,
+        settlement_seat=seat,
         regulator=regulator,
         operator_a=op_a,
         operator_b=op_b,
         operator_c=op_c,
         operator_suspended=op_s,
         outsider=outsider,
-        exchanges=exchanges,
-        participants=participants,
-        products=products,
+        exchanges=contracts["ExchangeRegistry"],
+        participants=contracts["ParticipantRegistry"],
+        products=contracts["DataProductRegistry"],
         authorizations=authorizations,
-        settlement=settlement,
+        settlement=contracts["TradeSettlement"],
         implementations=implementations,
         pool=pool,
     )

@@ -1,8 +1,7 @@
 """AuthorizationRegistry: direct and order grants, revocation, and use recorded by the delivering
 side within the window and the use limit (with hypothesis properties for the limits).
-
-Uses the StandInExchangeRegistry and StandInTradeSettlement (tests/contracts/standins) until the
-real ExchangeRegistry and TradeSettlement land on this branch.
+Runs on a seated AuthorizationRegistry (``registry_market.deploy_market(seated=True)``), so that
+the guards of the two calls only TradeSettlement may make can be reached directly.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from tests.contracts.registry_market import (
     PERSONAL,
     PROCESSING_USE,
     SUPPLIER,
-    SUSPENDED,
     A,
     Market,
     deploy_market,
@@ -56,7 +54,7 @@ class Parties:
 
 @pytest.fixture(scope="module")
 def deployed() -> Market:
-    return deploy_market()
+    return deploy_market(seated=True)
 
 
 @pytest.fixture
@@ -116,8 +114,8 @@ def issue(market: Market, parties: Parties, **changes: Any) -> int:
 
 
 def issue_for_order(market: Market, parties: Parties, order_id: int, **changes: Any) -> int:
-    call = market.settlement.functions.issueForOrder(order_id, terms(parties, **changes))
-    market.chain.transact(call, market.outsider)
+    call = market.authorizations.functions.issueForOrder(order_id, terms(parties, **changes))
+    market.chain.transact(call, market.settlement_seat)
     return int(market.authorizations.functions.grantOfOrder(order_id).call())
 
 
@@ -159,9 +157,15 @@ def test_the_implementation_itself_can_never_be_initialized(market: Market) -> N
 def test_initialize_with_a_zero_trade_settlement_reverts_zero_address(market: Market) -> None:
     address = market.exchanges.address
     constructor = proxy_constructor(
-        market.chain, "AuthorizationRegistry", market.admin, address, address, address, ZERO
+        market.chain,
+        "AuthorizationRegistry",
+        market.exchanges.address,
+        address,
+        address,
+        address,
+        ZERO,
     )
-    market.chain.expect_revert(constructor, market.admin, "ZeroAddress")
+    market.chain.expect_revert(constructor, market.outsider, "ZeroAddress")
 
 
 # direct grants
@@ -331,7 +335,9 @@ def test_important_or_personal_data_goes_abroad_only_through_an_order(
     call = market.authorizations.functions.issue(abroad)
     market.chain.expect_revert(call, parties.supplier, "ExportNeedsOrder", product_id)
 
-    market.chain.transact(market.settlement.functions.issueForOrder(7, abroad), market.outsider)
+    market.chain.transact(
+        market.authorizations.functions.issueForOrder(7, abroad), market.settlement_seat
+    )
     order_grant = market.authorizations.functions.grantOfOrder(7).call()
     assert grant(market, order_grant)["terms"][8] == [b"HK"]
 
@@ -343,8 +349,8 @@ def test_trade_settlement_issues_the_grant_an_order_bought(
     market: Market, parties: Parties
 ) -> None:
     values = terms(parties, maxUses=0)
-    call = market.settlement.functions.issueForOrder(42, values)
-    receipt = market.chain.transact(call, market.outsider)
+    call = market.authorizations.functions.issueForOrder(42, values)
+    receipt = market.chain.transact(call, market.settlement_seat)
 
     [event] = market.chain.events(receipt, market.authorizations, "GrantIssued")
     assert {**event, "terms": dict(event["terms"])} == {
@@ -365,30 +371,30 @@ def test_only_trade_settlement_issues_order_grants(market: Market, parties: Part
 
 
 def test_an_order_grant_needs_an_order_id(market: Market, parties: Parties) -> None:
-    call = market.settlement.functions.issueForOrder(0, terms(parties))
-    market.chain.expect_revert(call, market.outsider, "ZeroOrderId")
+    call = market.authorizations.functions.issueForOrder(0, terms(parties))
+    market.chain.expect_revert(call, market.settlement_seat, "ZeroOrderId")
 
 
 def test_an_order_buys_at_most_one_grant(market: Market, parties: Parties) -> None:
     grant_id = issue_for_order(market, parties, 42)
-    call = market.settlement.functions.issueForOrder(42, terms(parties))
-    market.chain.expect_revert(call, market.outsider, "OrderAlreadyGranted", 42, grant_id)
+    call = market.authorizations.functions.issueForOrder(42, terms(parties))
+    market.chain.expect_revert(call, market.settlement_seat, "OrderAlreadyGranted", 42, grant_id)
 
 
 def test_an_order_grant_of_an_unknown_product_reverts(market: Market, parties: Parties) -> None:
-    call = market.settlement.functions.issueForOrder(42, terms(parties, productId=77))
-    market.chain.expect_revert(call, market.outsider, "UnknownProduct", 77)
+    call = market.authorizations.functions.issueForOrder(42, terms(parties, productId=77))
+    market.chain.expect_revert(call, market.settlement_seat, "UnknownProduct", 77)
 
 
 def test_an_order_grant_to_the_zero_account_reverts(market: Market, parties: Parties) -> None:
-    call = market.settlement.functions.issueForOrder(42, terms(parties, grantee=ZERO))
-    market.chain.expect_revert(call, market.outsider, "ZeroAddress")
+    call = market.authorizations.functions.issueForOrder(42, terms(parties, grantee=ZERO))
+    market.chain.expect_revert(call, market.settlement_seat, "ZeroAddress")
 
 
 def test_an_order_grant_of_a_right_not_offered_reverts(market: Market, parties: Parties) -> None:
-    call = market.settlement.functions.issueForOrder(42, terms(parties, right=HOLDING))
+    call = market.authorizations.functions.issueForOrder(42, terms(parties, right=HOLDING))
     market.chain.expect_revert(
-        call, market.outsider, "RightNotOffered", parties.product_id, HOLDING
+        call, market.settlement_seat, "RightNotOffered", parties.product_id, HOLDING
     )
 
 
@@ -397,12 +403,12 @@ def test_an_order_grant_of_a_right_not_offered_reverts(market: Market, parties: 
 
 def test_a_refund_revokes_the_grant_the_order_bought(market: Market, parties: Parties) -> None:
     grant_id = issue_for_order(market, parties, 42)
-    call = market.settlement.functions.revokeForRefund(grant_id)
-    receipt = market.chain.transact(call, market.outsider)
+    call = market.authorizations.functions.revokeForRefund(grant_id)
+    receipt = market.chain.transact(call, market.settlement_seat)
     assert market.chain.events(receipt, market.authorizations, "GrantRevoked") == [
         {
             "grantId": grant_id,
-            "revokedBy": market.settlement.address,
+            "revokedBy": market.settlement_seat,
             "reason": BY_REFUND,
             "reasonHash": bytes(32),
         }
@@ -418,8 +424,8 @@ def test_only_trade_settlement_revokes_for_a_refund(market: Market, parties: Par
 
 def test_a_refund_cannot_revoke_a_direct_grant(market: Market, parties: Parties) -> None:
     grant_id = issue(market, parties)
-    call = market.settlement.functions.revokeForRefund(grant_id)
-    market.chain.expect_revert(call, market.outsider, "NotAnOrderGrant", grant_id)
+    call = market.authorizations.functions.revokeForRefund(grant_id)
+    market.chain.expect_revert(call, market.settlement_seat, "NotAnOrderGrant", grant_id)
 
 
 def test_a_refund_of_a_revoked_grant_reverts(market: Market, parties: Parties) -> None:
@@ -427,13 +433,13 @@ def test_a_refund_of_a_revoked_grant_reverts(market: Market, parties: Parties) -
     market.chain.transact(
         market.authorizations.functions.revoke(grant_id, h("x")), market.regulator
     )
-    call = market.settlement.functions.revokeForRefund(grant_id)
-    market.chain.expect_revert(call, market.outsider, "GrantNotActive", grant_id, REVOKED)
+    call = market.authorizations.functions.revokeForRefund(grant_id)
+    market.chain.expect_revert(call, market.settlement_seat, "GrantNotActive", grant_id, REVOKED)
 
 
 def test_a_refund_of_an_unknown_grant_reverts(market: Market) -> None:
-    call = market.settlement.functions.revokeForRefund(3)
-    market.chain.expect_revert(call, market.outsider, "UnknownGrant", 3)
+    call = market.authorizations.functions.revokeForRefund(3)
+    market.chain.expect_revert(call, market.settlement_seat, "UnknownGrant", 3)
 
 
 def test_the_grantor_revokes_a_direct_grant(market: Market, parties: Parties) -> None:
@@ -542,7 +548,7 @@ def test_an_operator_of_a_suspended_listing_exchange_cannot_record_uses(
     market: Market, parties: Parties
 ) -> None:
     grant_id = issue(market, parties)
-    market.chain.transact(market.exchanges.functions.setExchangeStatus(A, SUSPENDED), market.admin)
+    market.system.suspend_exchange(A)
     clock_at(market, parties.valid_from)
     call = market.authorizations.functions.recordUse(grant_id, 1, h("e"))
     market.chain.expect_revert(call, market.operator_a, "NotDeliverer", grant_id, market.operator_a)

@@ -1,9 +1,5 @@
 """DataProductRegistry: submission, compliance attestation, review, versions, suspension,
-revocation, delisting and mutual recognition.
-
-Uses the StandInExchangeRegistry (tests/contracts/standins) until the real ExchangeRegistry
-lands on this branch.
-"""
+revocation, delisting and mutual recognition."""
 
 from __future__ import annotations
 
@@ -23,7 +19,6 @@ from tests.contracts.registry_market import (
     IMPORTANT,
     PERSONAL,
     SUPPLIER,
-    SUSPENDED,
     SUSPENDED_EXCHANGE,
     UNKNOWN_EXCHANGE,
     A,
@@ -147,9 +142,13 @@ def test_initialize_with_a_zero_participant_registry_reverts_zero_address(
     market: Market,
 ) -> None:
     constructor = proxy_constructor(
-        market.chain, "DataProductRegistry", market.admin, market.exchanges.address, ZERO
+        market.chain,
+        "DataProductRegistry",
+        market.exchanges.address,
+        market.exchanges.address,
+        ZERO,
     )
-    market.chain.expect_revert(constructor, market.admin, "ZeroAddress")
+    market.chain.expect_revert(constructor, market.outsider, "ZeroAddress")
 
 
 # submit
@@ -469,7 +468,7 @@ def test_a_regulator_cannot_approve(market: Market, supplier: str) -> None:
 
 def test_a_suspended_listing_exchange_cannot_approve(market: Market, supplier: str) -> None:
     product_id = submit(market, supplier)
-    market.chain.transact(market.exchanges.functions.setExchangeStatus(A, SUSPENDED), market.admin)
+    market.system.suspend_exchange(A)
     call = market.products.functions.approve(product_id, 1)
     operator = market.operator_a
     market.chain.expect_revert(call, operator, "NotListingExchange", operator, A)

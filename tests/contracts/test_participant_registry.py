@@ -1,21 +1,16 @@
-"""ParticipantRegistry: registration by the home exchange, roles, suspension and revocation.
-
-Uses the StandInExchangeRegistry (tests/contracts/standins) until the real ExchangeRegistry
-lands on this branch.
-"""
+"""ParticipantRegistry: registration by the home exchange, roles, suspension and revocation."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 
 from tests.contracts.registry_market import (
     BUYER,
     EVALUATOR,
     SUPPLIER,
-    SUSPENDED,
     A,
     B,
     C,
@@ -81,8 +76,10 @@ def test_the_implementation_itself_can_never_be_initialized(market: Market) -> N
 
 
 def test_initialize_with_a_zero_exchange_registry_reverts_zero_address(market: Market) -> None:
-    constructor = proxy_constructor(market.chain, "ParticipantRegistry", market.admin, ZERO)
-    market.chain.expect_revert(constructor, market.admin, "ZeroAddress")
+    constructor = proxy_constructor(
+        market.chain, "ParticipantRegistry", market.exchanges.address, ZERO
+    )
+    market.chain.expect_revert(constructor, market.outsider, "ZeroAddress")
 
 
 # register
@@ -235,7 +232,7 @@ def test_a_regulator_cannot_change_roles(market: Market) -> None:
 
 def test_a_suspended_home_exchange_cannot_change_roles(market: Market) -> None:
     account = register(market, BUYER)
-    market.chain.transact(market.exchanges.functions.setExchangeStatus(A, SUSPENDED), market.admin)
+    market.system.suspend_exchange(A)
     call = market.participants.functions.changeRoles(account, SUPPLIER)
     market.chain.expect_revert(call, market.operator_a, "NotHomeExchange", market.operator_a, A)
 
@@ -511,13 +508,7 @@ def test_an_upgrade_of_the_implementation_keeps_every_participant(market: Market
     account = register(market, SUPPLIER | BUYER, code="USCC-9")
     suspend(market, account, market.regulator)
     successor = market.chain.deploy("ParticipantRegistry")
-    upgrade = (
-        keccak(text="upgradeTo(address)")[:4] + bytes(12) + bytes.fromhex(successor.address[2:])
-    )
-    tx = market.chain.w3.eth.send_transaction(
-        {"from": market.admin, "to": market.participants.address, "data": upgrade, "gas": 100_000}
-    )
-    assert market.chain.w3.eth.get_transaction_receipt(tx)["status"] == 1
+    market.system.upgrade("ParticipantRegistry", successor.address)
 
     assert market.participants.functions.participant(account).call() == (
         A,

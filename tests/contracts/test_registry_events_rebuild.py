@@ -2,7 +2,7 @@
 
 A market history that emits every event type of the three registries is replayed from the
 logs (no contract calls) and compared, record by record, with what the contracts return.
-Uses the StandInExchangeRegistry and StandInTradeSettlement until the real ones land.
+Order grants come from a seated AuthorizationRegistry (see ``registry_market``).
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from tests.contracts.registry_rebuild import FOLDS, Event, RegistryState, rebuil
 @pytest.fixture(scope="module")
 def history() -> Market:
     """One market history that emits every event type of the three registries."""
-    market = deploy_market()
+    market = deploy_market(seated=True)
     chain, participants, products = market.chain, market.participants, market.products
-    authorizations, settlement = market.authorizations, market.settlement
+    authorizations = market.authorizations
 
     supplier = register(market, SUPPLIER, code="S1")
     second_supplier = register(market, SUPPLIER | BUYER, operator=market.operator_c, code="S2")
@@ -101,11 +101,13 @@ def history() -> Market:
         "destinations": [b"HK"],
         "onwardTransfer": False,
     }
-    chain.transact(settlement.functions.issueForOrder(11, grant), market.outsider)
+    chain.transact(authorizations.functions.issueForOrder(11, grant), market.settlement_seat)
     chain.transact(authorizations.functions.recordUse(1, 2, h("e1")), market.operator_a)
     chain.transact(authorizations.functions.recordUse(1, 3, h("e2")), delivery)
-    chain.transact(settlement.functions.issueForOrder(12, {**grant, "maxUses": 0}), market.outsider)
-    chain.transact(settlement.functions.revokeForRefund(2), market.outsider)
+    chain.transact(
+        authorizations.functions.issueForOrder(12, {**grant, "maxUses": 0}), market.settlement_seat
+    )
+    chain.transact(authorizations.functions.revokeForRefund(2), market.settlement_seat)
     direct = {**grant, "productId": 3, "destinations": [], "maxUses": 0}
     chain.transact(products.functions.reinstate(3), market.operator_a)
     chain.transact(authorizations.functions.issue(direct), supplier)
