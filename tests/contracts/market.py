@@ -14,6 +14,10 @@ from eth_utils import keccak
 from web3.contract import Contract
 
 from client.contracts import Parameters
+from client.settlement_events import BillStatus as BillStatus
+from client.settlement_events import DisputeStatus as DisputeStatus
+from client.settlement_events import OrderStatus as OrderStatus
+from client.settlement_events import Resolution as Resolution
 from tests.contracts.deployment import System, deploy_system
 from tests.contracts.harness import ContractChain, funded_addresses
 
@@ -86,40 +90,11 @@ class ContractType(IntEnum):
     INTERMEDIARY_SERVICE = 3
 
 
-class OrderStatus(IntEnum):
-    NONE = 0
-    CREATED = 1
-    ACCEPTED = 2
-    CANCELLED = 3
-
-
-class BillStatus(IntEnum):
-    NONE = 0
-    DUE = 1
-    PAID = 2
-    DELIVERED = 3
-    SETTLED = 4
-    REFUNDED = 5
-
-
-class DisputeStatus(IntEnum):
-    NONE = 0
-    OPEN = 1
-    RESOLVED = 2
-
-
 class Outcome(IntEnum):
     NONE = 0
     REFUND = 1
     PARTIAL = 2
     RELEASE = 3
-
-
-class Resolution(IntEnum):
-    MEDIATION = 0
-    ARBITRAL_AWARD = 1
-    COURT_JUDGMENT = 2
-    NON_DELIVERY = 3
 
 
 class ExportBasisKind(IntEnum):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web3.contract import Contract
 
+from client.market_rebuild import fetch_market_events
+from client.registries_events import FOLDS, Event, RegistryState, rebuild
 from tests.contracts.registry_market import (
     BUYER,
     EVALUATOR,
@@ -28,7 +29,6 @@ from tests.contracts.registry_market import (
     listing_terms,
     register,
 )
-from tests.contracts.registry_rebuild import FOLDS, Event, RegistryState, rebuild
 
 
 @pytest.fixture(scope="module")
@@ -120,23 +120,12 @@ def history() -> Market:
 
 def registry_events(market: Market) -> list[Event]:
     """Every event of the three registries, decoded from the raw logs in chain order."""
-    contracts = (market.participants, market.products, market.authorizations)
-    by_topic: dict[tuple[str, bytes], tuple[Contract, str]] = {}
-    for registry in contracts:
-        for contract in (registry, market.chain.at("UpgradeProxy", registry.address)):
-            for entry in contract.abi:
-                if entry["type"] == "event":
-                    topic = bytes.fromhex(getattr(contract.events, entry["name"]).topic[2:])
-                    by_topic[(contract.address, topic)] = (contract, entry["name"])
-    logs = market.chain.w3.eth.get_logs(
-        {"fromBlock": 0, "toBlock": "latest", "address": [c.address for c in contracts]}
-    )
-    events = []
-    for log in logs:
-        contract, name = by_topic[(log["address"], bytes(log["topics"][0]))]
-        decoded = getattr(contract.events, name)().process_log(log)
-        events.append(Event(name, dict(decoded["args"])))
-    return events
+    addresses = {
+        "ParticipantRegistry": market.participants.address,
+        "DataProductRegistry": market.products.address,
+        "AuthorizationRegistry": market.authorizations.address,
+    }
+    return [Event(e.name, e.args) for e in fetch_market_events(market.chain.w3, addresses)]
 
 
 @pytest.fixture(scope="module")

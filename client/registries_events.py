@@ -1,7 +1,8 @@
-"""The registries' state folded from their events alone, the way a regulator rebuilds it.
+"""ParticipantRegistry, DataProductRegistry and AuthorizationRegistry state folded from their
+events alone, the way a regulator rebuilds it.
 
 Pure functions over decoded events (name and arguments, in log order); no calls to the
-contracts. Used to check that every event carries what is needed to rebuild the state.
+contracts. The result has the shape of the contracts' views, so it can be compared with them.
 """
 
 from __future__ import annotations
@@ -48,8 +49,15 @@ def content_hash(terms: dict[str, Any]) -> bytes:
 def rebuild(events: list[Event]) -> RegistryState:
     state = RegistryState()
     for event in events:
-        FOLDS[event.name](state, event.args)
+        apply_event(state, event.name, event.args)
     return state
+
+
+def apply_event(state: RegistryState, name: str, args: dict[str, Any]) -> None:
+    """Fold one event of the three registries (or of their proxies) into ``state``."""
+    if name not in FOLDS:
+        raise ValueError(f"not an event of the three registries: {name}")
+    FOLDS[name](state, args)
 
 
 def _registered(state: RegistryState, a: dict[str, Any]) -> None:
