@@ -53,7 +53,8 @@ class MarketState:
         default_factory=settlement_events.SettlementState
     )
     implementations: dict[str, str] = field(default_factory=dict)
-    """Contract name → the implementation its proxy was upgraded to (genesis ones absent)."""
+    """Contract name → the implementation behind its proxy, from genesis (with the genesis logs)
+    or its latest upgrade."""
 
 
 def apply_event(state: MarketState, event: MarketEvent) -> None:
