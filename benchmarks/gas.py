@@ -1,14 +1,12 @@
-"""Gas per TradeSettlement operation, with a plain storage write and event as the yardstick.
+"""Gas per market operation, with a plain storage write and event as the yardstick.
 
-Every figure comes from one run on an in-process py-evm chain (eth-tester), TradeSettlement
-behind its UpgradeProxy as deployed in genesis. Each operation is measured on an order in the
-state it needs (e.g. `confirm` on a delivered order), from the receipt's gasUsed, which includes
-the 21,000 intrinsic gas and calldata. The peer figure is `Recorder.record` (one storage write,
-one event) measured in the same run. Settlement (`confirm`, `finalize`) must stay under 200,000.
-
-The ExchangeRegistry, ParticipantRegistry, DataProductRegistry and AuthorizationRegistry are
-the test stand-ins until the real contracts land: operations that call them (create, accept of
-a metered order, pay, refunds) will cost more with the real registries' storage.
+Every figure comes from one run on an in-process py-evm chain (eth-tester) whose genesis holds
+the five real system contracts behind their UpgradeProxies, predeployed exactly as
+``dcl genesis new`` predeploys them (``genesis.predeploy``). Each operation is measured on a
+record in the state it needs (e.g. `confirm` on a delivered order), from the receipt's gasUsed,
+which includes the 21,000 intrinsic gas and calldata. The peer figure is `Recorder.record` (one
+storage write, one event) measured in the same run. Settlement (`confirm`, `finalize`) must
+stay under 200,000.
 
 Usage: ``.venv/bin/python benchmarks/gas.py``
 """
@@ -21,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.contracts.harness import ContractChain
 from tests.contracts.market import (
     DELIVERY_DEADLINE,
     DISPUTE_WINDOW,
+    EXCHANGE_A,
     INSPECTION_PERIOD,
     PER_CALL_PRODUCT,
     Market,
@@ -92,7 +90,49 @@ def operations(market: Market) -> list[tuple[str, int]]:
     def nothing() -> int:
         return 0
 
+    def use_granted() -> int:
+        order_id = metered()
+        return int(market.order(order_id)["grantId"])
+
+    fresh = market.chain.account(30)
+    registry_rows = [
+        (
+            "ParticipantRegistry.register",
+            measured(
+                market,
+                nothing,
+                lambda _: (
+                    market.participants.functions.register(fresh, 2, b"CN", h("credit")),
+                    market.operator_b,
+                ),
+            ),
+        ),
+        (
+            "DataProductRegistry.submit",
+            measured(
+                market,
+                nothing,
+                lambda _: (
+                    market.products.functions.submit(EXCHANGE_A, market.terms()),
+                    market.seller,
+                ),
+            ),
+        ),
+        (
+            "AuthorizationRegistry.recordUse",
+            measured(
+                market,
+                use_granted,
+                lambda g: (
+                    market.authorizations.functions.recordUse(g, 1, h("use")),
+                    market.operator_a,
+                ),
+            ),
+        ),
+    ]
+
     return [
+        *registry_rows,
         (
             "createOrder (fixed price)",
             measured(market, nothing, lambda _: (s.createOrder(market.request()), market.buyer)),
@@ -203,8 +243,8 @@ def operations(market: Market) -> list[tuple[str, int]]:
 
 
 def main() -> None:
-    chain = ContractChain()
-    market = deploy_market(chain)
+    market = deploy_market()
+    chain = market.chain
     recorder = chain.deploy("Recorder")
     peer = int(chain.transact(recorder.functions.record(h("key"), 1), chain.accounts[0])["gasUsed"])
     rows = operations(market)

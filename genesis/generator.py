@@ -17,7 +17,13 @@ from typing import Any
 
 from genesis.consortium import Consortium
 from genesis.dev_keys import DEV_ONLY_WARNING, dev_account_key, dev_validator_key
-from genesis.predeploy import GenesisValues, PredeployedAccount, predeploy
+from genesis.predeploy import (
+    GenesisLog,
+    GenesisValues,
+    PredeployedAccount,
+    predeploy,
+    predeploy_with_logs,
+)
 from node.chain.extra_data import QbftExtraData, encode_extra_data
 from node.chain.genesis import FORK_KEYS
 from node.chain.header import BFT_MIX_HASH
@@ -106,13 +112,26 @@ def consortium_predeploy(
     """The system contracts for ``consortium`` whose first ``len(validators)`` exchanges run
     the validators with these addresses, in file order.
     """
+    return predeploy(_genesis_values(consortium, validators), chain_id=chain_id)
+
+
+def consortium_genesis_logs(
+    consortium: Consortium, validators: Sequence[bytes], *, chain_id: int = DEFAULT_CHAIN_ID
+) -> list[GenesisLog]:
+    """The events ``consortium_predeploy``'s constructors emit: the start of the market's event
+    history, which the genesis block cannot carry."""
+    values = _genesis_values(consortium, validators)
+    return predeploy_with_logs(values, chain_id=chain_id)[1]
+
+
+def _genesis_values(consortium: Consortium, validators: Sequence[bytes]) -> GenesisValues:
     if not 1 <= len(validators) <= len(consortium.exchanges):
         raise ValueError(
             f"--validators must be between 1 and the {len(consortium.exchanges)} exchanges "
             "of the consortium"
         )
     per_exchange = tuple(validators) + (b"",) * (len(consortium.exchanges) - len(validators))
-    return predeploy(GenesisValues(consortium, per_exchange), chain_id=chain_id)
+    return GenesisValues(consortium, per_exchange)
 
 
 def write_network(

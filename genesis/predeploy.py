@@ -26,6 +26,7 @@ from eth_abi import decode
 from eth_abi.exceptions import DecodingError
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils import keccak, to_checksum_address
+from hexbytes import HexBytes
 from web3 import Web3
 
 from client.artifacts import ARTIFACTS_DIR, load_artifact
@@ -71,6 +72,32 @@ class PredeployedAccount:
     code: bytes
     storage: dict[int, int]
     nonce: int
+
+
+@dataclass(frozen=True)
+class GenesisLog:
+    """An event the constructors and ``initialize`` calls emitted in the scratch EVM. A genesis
+    block has no receipts, so a rebuild of the market from events starts with these (derived,
+    like the alloc, from the consortium file)."""
+
+    address: bytes
+    topics: tuple[bytes, ...]
+    data: bytes
+
+    def as_log(self, index: int) -> dict[str, Any]:
+        """In the shape of an ``eth_getLogs`` entry of block 0, for the usual ABI decoders."""
+        zero = HexBytes(bytes(32))
+        return {
+            "address": to_checksum_address(self.address),
+            "topics": [HexBytes(topic) for topic in self.topics],
+            "data": HexBytes(self.data),
+            "logIndex": index,
+            "transactionIndex": 0,
+            "transactionHash": zero,
+            "blockHash": zero,
+            "blockNumber": 0,
+            "removed": False,
+        }
 
 
 def registry_initialize_args(values: GenesisValues) -> tuple[Any, ...]:
@@ -181,7 +208,9 @@ def _scratch_state(chain_id: int) -> StateAPI:
     return PragueVM.get_state_class()(AtomicDB(), context, BLANK_ROOT_HASH)
 
 
-def _create_at(state: StateAPI, address: bytes, creation_code: bytes, what: str) -> None:
+def _create_at(
+    state: StateAPI, address: bytes, creation_code: bytes, what: str
+) -> list[GenesisLog]:
     message = Message(
         gas=CONSTRUCTOR_GAS,
         to=CREATE_CONTRACT_ADDRESS,
@@ -195,6 +224,10 @@ def _create_at(state: StateAPI, address: bytes, creation_code: bytes, what: str)
     computation = state.computation_class.apply_create_message(state, message, context)
     if computation.is_error:
         raise PredeployError(f"{what} reverted: {describe_revert(computation.output)}")
+    return [
+        GenesisLog(bytes(emitter), tuple(topic.to_bytes(32, "big") for topic in topics), data)
+        for emitter, topics, data in computation.get_log_entries()
+    ]
 
 
 def describe_revert(output: bytes) -> str:
@@ -233,6 +266,16 @@ def predeploy(
     Each proxy's admin is the ExchangeRegistry proxy, itself included, so only the
     registry's upgrade procedure can change any system contract's code.
     """
+    return predeploy_with_logs(values, contracts, chain_id=chain_id)[0]
+
+
+def predeploy_with_logs(
+    values: GenesisValues,
+    contracts: Sequence[SystemContract] | None = None,
+    *,
+    chain_id: int = 1,
+) -> tuple[dict[bytes, PredeployedAccount], list[GenesisLog]]:
+    """``predeploy``'s accounts and the events the genesis constructors emitted, in order."""
     chosen = built_system_contracts() if contracts is None else tuple(contracts)
     registry = next((c for c in chosen if c.name == "ExchangeRegistry"), None)
     admin = to_checksum_address((registry or system_contract("ExchangeRegistry")).proxy)
@@ -245,6 +288,7 @@ def predeploy(
             load_artifact(contract.name).bytecode,
             f"{contract.name} implementation constructor",
         )
+    logs: list[GenesisLog] = []
     for contract in chosen:
         creation = _encode_constructor(
             "UpgradeProxy",
@@ -252,7 +296,8 @@ def predeploy(
             admin,
             initialize_calldata(contract, values),
         )
-        _create_at(state, contract.proxy, creation, f"{contract.name} proxy and initialize")
+        what = f"{contract.name} proxy and initialize"
+        logs.extend(_create_at(state, contract.proxy, creation, what))
     accounts: dict[bytes, PredeployedAccount] = {}
     for contract in chosen:
         for address in (contract.implementation, contract.proxy):
@@ -263,4 +308,4 @@ def predeploy(
                 storage={slot: value for slot, value in storage.items() if value != 0},
                 nonce=state.get_nonce(Address(address)),
             )
-    return accounts
+    return accounts, logs

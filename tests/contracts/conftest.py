@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.contracts.harness import ContractChain
 from tests.contracts.market import Market, deploy_market
 
 
 @pytest.fixture(scope="module")
 def deployed_market() -> Market:
-    return deploy_market(ContractChain())
+    return deploy_market()
 
 
 @pytest.fixture

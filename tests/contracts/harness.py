@@ -8,6 +8,7 @@ scenario; this harness only makes their many rejection paths cheap to cover.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,10 @@ from typing import Any
 
 from eth_abi import decode
 from eth_tester import EthereumTester, PyEVMBackend
+from eth_tester.backends.pyevm.main import (
+    generate_genesis_state_for_keys,
+    get_default_account_keys,
+)
 from eth_tester.exceptions import TransactionFailed
 from eth_utils import keccak, to_checksum_address
 from web3 import EthereumTesterProvider, Web3
@@ -22,18 +27,32 @@ from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
+from genesis.predeploy import PredeployedAccount
 from node.artifacts import ARTIFACTS_DIR, ContractArtifact, load_artifact
 
 GAS = 8_000_000
-STANDINS_DIR = Path(__file__).resolve().parent / "standins" / "build"
-"""Artifacts of the test-only stand-ins for system contracts that have not landed yet."""
+FUNDED_ACCOUNTS = 40
+"""Accounts funded in every harness genesis; ``account(i)`` funds more on demand."""
+CHAIN_ID = 131277322940537
+"""eth-tester's chain id, which predeployment must use as the node would use its own."""
+
+
+PROBES_DIR = Path(__file__).resolve().parent / "probes" / "build"
+"""Artifacts of test-only probes that expose a library's internal functions (not stand-ins:
+they wrap the real library source, ``node contracts/build.mjs --dir tests/contracts/probes``)."""
 
 
 def artifact(name: str) -> ContractArtifact:
-    """A system contract's committed artifact, or a test stand-in's."""
-    if (ARTIFACTS_DIR / f"{name}.json").exists():
-        return load_artifact(name)
-    return load_artifact(name, STANDINS_DIR)
+    """A committed contract artifact, or a test probe's."""
+    if (PROBES_DIR / f"{name}.json").is_file():
+        return load_artifact(name, PROBES_DIR)
+    return load_artifact(name)
+
+
+def funded_addresses(count: int = FUNDED_ACCOUNTS) -> list[str]:
+    """The harness's funded accounts, known before a chain exists (so a genesis can name them)."""
+    keys = get_default_account_keys(quantity=count)
+    return [to_checksum_address(key.public_key.to_canonical_address()) for key in keys]
 
 
 def _error_signature(entry: dict[str, Any]) -> str:
@@ -49,12 +68,12 @@ def _abi_type(item: dict[str, Any]) -> str:
 
 @cache
 def _known_errors() -> dict[bytes, tuple[str, list[str]]]:
-    """Every custom error of every committed artifact and test stand-in, by selector."""
+    """Every custom error of every committed artifact, by selector."""
     errors: dict[bytes, tuple[str, list[str]]] = {
         keccak(text="Error(string)")[:4]: ("Error", ["string"]),
         keccak(text="Panic(uint256)")[:4]: ("Panic", ["uint256"]),
     }
-    for path in sorted([*ARTIFACTS_DIR.glob("*.json"), *STANDINS_DIR.glob("*.json")]):
+    for path in sorted(ARTIFACTS_DIR.glob("*.json")):
         for entry in artifact(path.stem).abi:
             if entry["type"] == "error":
                 signature = _error_signature(entry)
@@ -108,12 +127,25 @@ def _revert_data(failure: BaseException) -> bytes:
 
 
 class ContractChain:
-    """A fresh chain with funded accounts; snapshots let a module share its deployments."""
+    """A fresh chain with funded accounts; snapshots let a module share its deployments.
 
-    def __init__(self) -> None:
-        self.tester = EthereumTester(PyEVMBackend())
+    ``predeployed`` accounts (``genesis.predeploy.predeploy``'s result) go into the genesis
+    state as they go into a node's genesis alloc.
+    """
+
+    def __init__(self, predeployed: Mapping[bytes, PredeployedAccount] | None = None) -> None:
+        keys = get_default_account_keys(quantity=FUNDED_ACCOUNTS)
+        state = generate_genesis_state_for_keys(keys)
+        for address, account in (predeployed or {}).items():
+            state[address] = {
+                "balance": 0,
+                "nonce": account.nonce,
+                "code": account.code,
+                "storage": dict(account.storage),
+            }
+        self.tester = EthereumTester(PyEVMBackend(genesis_state=state))
         self.w3 = Web3(EthereumTesterProvider(self.tester))
-        self.accounts: list[str] = list(self.w3.eth.accounts)
+        self.accounts: list[str] = list(self.w3.eth.accounts)[:FUNDED_ACCOUNTS]
 
     def account(self, index: int) -> str:
         """The index-th funded account, creating more than eth-tester's ten as needed."""
@@ -179,8 +211,10 @@ class ContractChain:
         return int(self.w3.eth.get_block("latest")["timestamp"])
 
     def advance(self, seconds: int) -> None:
-        """Move the chain's clock forward: the next block is at least `seconds` later."""
+        """Mine an empty block `seconds` later, so calls (which run on the latest block, as
+        `expect_revert`'s does) see the new time, not only the next transaction."""
         self.tester.time_travel(self.timestamp + seconds)
+        self.tester.mine_blocks(1)
 
     def snapshot(self) -> int:
         return int(self.tester.take_snapshot())

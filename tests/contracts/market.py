@@ -1,9 +1,6 @@
-"""A small data market for TradeSettlement tests: three exchanges, a regulator, participants and
-listed products, with TradeSettlement behind its UpgradeProxy.
-
-The ExchangeRegistry, ParticipantRegistry, DataProductRegistry and AuthorizationRegistry are
-the Solidity stand-ins under ``tests/contracts/standins/`` until the real contracts land; they
-implement the same interfaces, so switching means deploying the real ones here.
+"""A small data market for TradeSettlement tests and the gas benchmark: four exchanges (one
+suspended), a regulator, participants and listed products, on the five real system contracts
+predeployed as genesis predeploys them (``tests.contracts.deployment``).
 """
 
 from __future__ import annotations
@@ -16,7 +13,13 @@ from typing import Any
 from eth_utils import keccak
 from web3.contract import Contract
 
-from tests.contracts.harness import ContractChain
+from client.contracts import Parameters
+from client.settlement_events import BillStatus as BillStatus
+from client.settlement_events import DisputeStatus as DisputeStatus
+from client.settlement_events import OrderStatus as OrderStatus
+from client.settlement_events import Resolution as Resolution
+from tests.contracts.deployment import System, deploy_system
+from tests.contracts.harness import ContractChain, funded_addresses
 
 DAY = 86_400
 INSPECTION_PERIOD = 7 * DAY
@@ -87,40 +90,11 @@ class ContractType(IntEnum):
     INTERMEDIARY_SERVICE = 3
 
 
-class OrderStatus(IntEnum):
-    NONE = 0
-    CREATED = 1
-    ACCEPTED = 2
-    CANCELLED = 3
-
-
-class BillStatus(IntEnum):
-    NONE = 0
-    DUE = 1
-    PAID = 2
-    DELIVERED = 3
-    SETTLED = 4
-    REFUNDED = 5
-
-
-class DisputeStatus(IntEnum):
-    NONE = 0
-    OPEN = 1
-    RESOLVED = 2
-
-
 class Outcome(IntEnum):
     NONE = 0
     REFUND = 1
     PARTIAL = 2
     RELEASE = 3
-
-
-class Resolution(IntEnum):
-    MEDIATION = 0
-    ARBITRAL_AWARD = 1
-    COURT_JUDGMENT = 2
-    NON_DELIVERY = 3
 
 
 class ExportBasisKind(IntEnum):
@@ -135,60 +109,119 @@ def h(label: str) -> bytes:
     return keccak(text=label)
 
 
+EVALUATOR = 1 << 3
+
+
 @dataclass
 class Market:
     """Deployed contracts and the accounts that play each role."""
 
-    chain: ContractChain
-    settlement: Contract
-    exchanges: Contract
-    participants: Contract
-    products: Contract
-    authorizations: Contract
-    proxy_admin: str
+    system: System
     regulator: str
     operator_a: str
     operator_b: str
     operator_c: str
+    operator_suspended: str
     seller: str
     buyer: str
     foreign_buyer: str
     stranger: str
+    evaluator: str
 
-    def product(self, product_id: int, **changes: Any) -> None:
-        """List (or change) a product in the stand-in product registry."""
-        terms = {
-            "supplier": self.seller,
-            "listingExchange": EXCHANGE_A,
-            "version": 1,
-            "status": ProductStatus.LISTED,
+    @property
+    def chain(self) -> ContractChain:
+        return self.system.chain
+
+    @property
+    def settlement(self) -> Contract:
+        return self.system.contracts["TradeSettlement"]
+
+    @property
+    def exchanges(self) -> Contract:
+        return self.system.contracts["ExchangeRegistry"]
+
+    @property
+    def participants(self) -> Contract:
+        return self.system.contracts["ParticipantRegistry"]
+
+    @property
+    def products(self) -> Contract:
+        return self.system.contracts["DataProductRegistry"]
+
+    @property
+    def authorizations(self) -> Contract:
+        return self.system.contracts["AuthorizationRegistry"]
+
+    def terms(self, **changes: Any) -> dict[str, Any]:
+        """Listing terms of a fixed-price general dataset, with `changes` applied."""
+        terms: dict[str, Any] = {
+            "title": "Port container throughput, daily",
+            "category": h("logistics.port"),
+            "productType": 0,
             "classification": Classification.GENERAL,
             "personalInformation": False,
+            "source": 1,
             "rights": HOLDING | PROCESSING_USE,
             "priceModel": PriceModel.FIXED,
             "unitPrice": FIXED_PRICE,
             "currency": b"CNY",
+            "complianceReportHash": h("compliance report"),
+            "metadataHash": h("metadata"),
+            "metadataUri": "https://catalogue.example/products/port-throughput",
             "exportAllowed": True,
             "deliveryAccount": self.seller,
         }
         terms.update(changes)
+        return terms
+
+    def list_product(self, **changes: Any) -> int:
+        """Submit a product as the seller at exchange A, attest it, approve it; its id."""
+        terms = self.terms(**changes)
+        self.chain.transact(self.products.functions.submit(EXCHANGE_A, terms), self.seller)
+        product_id = int(self.products.functions.productCount().call())
         self.chain.transact(
-            self.products.functions.setProduct(product_id, terms), self.chain.accounts[0]
+            self.products.functions.attestCompliance(product_id, 1, terms["complianceReportHash"]),
+            self.evaluator,
+        )
+        self.chain.transact(self.products.functions.approve(product_id, 1), self.operator_a)
+        return product_id
+
+    def reprice(self, product_id: int, unit_price: int) -> None:
+        """The seller changes only the price (if it differs): the product stays Listed at the
+        next version."""
+        terms = self.product_terms(product_id)
+        if terms["unitPrice"] == unit_price:
+            return
+        self.chain.transact(
+            self.products.functions.update(product_id, {**terms, "unitPrice": unit_price}),
+            self.seller,
         )
 
-    def participant(
-        self, account: str, roles: int, jurisdiction: bytes = b"CN", **changes: Any
-    ) -> None:
-        record = {
-            "homeExchange": EXCHANGE_B,
-            "roles": roles,
-            "jurisdiction": jurisdiction,
-            "creditCodeHash": keccak(text=f"credit-{account}"),
-            "status": ParticipantStatus.ACTIVE,
-        }
-        record.update(changes)
+    def product_terms(self, product_id: int) -> dict[str, Any]:
+        entry = next(e for e in self.products.abi if e.get("name") == "product")
+        components = entry["outputs"][0]["components"]
+        names = [c["name"] for c in components]
+        record = dict(zip(names, self.products.functions.product(product_id).call(), strict=True))
+        term_names = [c["name"] for c in components[names.index("terms")]["components"]]
+        return dict(zip(term_names, record["terms"], strict=True))
+
+    def version(self, product_id: int) -> int:
+        return int(self.products.functions.productTerms(product_id).call()[2])
+
+    def suspend_product(self, product_id: int) -> None:
         self.chain.transact(
-            self.participants.functions.setParticipant(account, record), self.chain.accounts[0]
+            self.products.functions.suspend(product_id, h("suspension")), self.operator_a
+        )
+
+    def register(
+        self, account: str, roles: int, jurisdiction: bytes = b"CN", operator: str | None = None
+    ) -> None:
+        """Register `account` at exchange B (or `operator`'s exchange)."""
+        self.chain.transact(
+            self.participants.functions.register(
+                account, roles, jurisdiction, keccak(text=f"credit-{account}")
+            ),
+            operator or self.operator_b,
         )
 
     def request(self, product_id: int = FIXED_PRODUCT, **changes: Any) -> dict[str, Any]:
@@ -204,13 +237,13 @@ class Market:
             "onwardTransfer": False,
         }
         grant.update(changes.pop("grant", {}))
-        priced = {PER_CALL_PRODUCT: PER_CALL_PRICE}
+        terms = self.products.functions.productTerms(product_id).call()
         request = {
             "productId": product_id,
-            "version": 1,
+            "version": self.version(product_id),
             "buyerExchange": EXCHANGE_B,
             "quantity": 3,
-            "unitPrice": priced.get(product_id, FIXED_PRICE),
+            "unitPrice": terms[8],
             "currency": b"CNY",
             "contractType": ContractType.DATA_PROVISION,
             "contractHash": h("signed contract"),
@@ -283,74 +316,54 @@ class Market:
         return dict(zip(names, values, strict=True))
 
 
-def deploy_market(chain: ContractChain) -> Market:
-    """Deploy the stand-ins and TradeSettlement behind its proxy, and populate the market."""
-    deployer = chain.accounts[0]
-    exchanges = chain.deploy("StandInExchangeRegistry")
-    participants = chain.deploy("StandInParticipantRegistry")
-    products = chain.deploy("StandInDataProductRegistry")
-    authorizations = chain.deploy("StandInAuthorizationRegistry")
-    implementation = chain.deploy("TradeSettlement")
-    init = implementation.functions.initialize(
-        exchanges.address, participants.address, products.address, authorizations.address
-    )._encode_transaction_data()
-    proxy_admin = chain.account(10)
-    proxy = chain.deploy("UpgradeProxy", implementation.address, proxy_admin, init)
-    settlement = chain.at("TradeSettlement", proxy.address)
-    market = Market(
-        chain=chain,
-        settlement=settlement,
-        exchanges=exchanges,
-        participants=participants,
-        products=products,
-        authorizations=authorizations,
-        proxy_admin=proxy_admin,
-        regulator=chain.account(1),
-        operator_a=chain.account(2),
-        operator_b=chain.account(3),
-        operator_c=chain.account(4),
-        seller=chain.account(5),
-        buyer=chain.account(6),
-        foreign_buyer=chain.account(7),
-        stranger=chain.account(8),
-    )
-    for code in (EXCHANGE_A, EXCHANGE_B, EXCHANGE_C):
-        chain.transact(exchanges.functions.setExchange(code, ExchangeStatus.ACTIVE), deployer)
-    chain.transact(
-        exchanges.functions.setExchange(EXCHANGE_SUSPENDED, ExchangeStatus.SUSPENDED), deployer
-    )
-    for operator, code in (
-        (market.operator_a, EXCHANGE_A),
-        (market.operator_b, EXCHANGE_B),
-        (market.operator_c, EXCHANGE_C),
-    ):
-        chain.transact(exchanges.functions.setOperator(operator, code), deployer)
-    chain.transact(exchanges.functions.setRegulator(market.regulator, True), deployer)
-    chain.transact(
-        exchanges.functions.setParameters(
-            (
-                LISTING_FEE_CAP,
-                BUYER_EXCHANGE_FEE_CAP,
-                INSPECTION_PERIOD,
-                DISPUTE_WINDOW,
-                DELIVERY_DEADLINE,
-            )
+def deploy_market() -> Market:
+    """The five system contracts from a genesis for exchanges A, B, C and a suspended one, with
+    fee schedules, participants and the five products the tests order."""
+    accounts = funded_addresses()
+    regulator, op_a, op_b, op_c = accounts[1:5]
+    seller, buyer, foreign_buyer, stranger, op_suspended = accounts[5:10]
+    evaluator, root = accounts[11], accounts[12]
+    system = deploy_system(
+        [("SZDE", op_a), ("SHDE", op_b), ("GZDE", op_c), ("XXDE", op_suspended)],
+        regulator_root=root,
+        regulators=[regulator],
+        parameters=Parameters(
+            LISTING_FEE_CAP,
+            BUYER_EXCHANGE_FEE_CAP,
+            INSPECTION_PERIOD,
+            DISPUTE_WINDOW,
+            DELIVERY_DEADLINE,
         ),
-        deployer,
     )
-    chain.transact(authorizations.functions.setSettlement(settlement.address), deployer)
-    chain.transact(settlement.functions.setFeeSchedule(A_LISTING_FEE, 100), market.operator_a)
-    chain.transact(
-        settlement.functions.setFeeSchedule(200, B_BUYER_EXCHANGE_FEE), market.operator_b
+    system.suspend_exchange(EXCHANGE_SUSPENDED)
+    market = Market(
+        system=system,
+        regulator=regulator,
+        operator_a=op_a,
+        operator_b=op_b,
+        operator_c=op_c,
+        operator_suspended=op_suspended,
+        seller=seller,
+        buyer=buyer,
+        foreign_buyer=foreign_buyer,
+        stranger=stranger,
+        evaluator=evaluator,
     )
-    market.participant(market.seller, SUPPLIER, homeExchange=EXCHANGE_A)
-    market.participant(market.buyer, BUYER)
-    market.participant(market.foreign_buyer, BUYER, b"HK")
-    market.product(FIXED_PRODUCT)
-    market.product(PER_CALL_PRODUCT, priceModel=PriceModel.PER_CALL, unitPrice=PER_CALL_PRICE)
-    market.product(IMPORTANT_PRODUCT, classification=Classification.IMPORTANT)
-    market.product(DOMESTIC_ONLY_PRODUCT, exportAllowed=False)
-    market.product(PERSONAL_PRODUCT, personalInformation=True)
+    chain = market.chain
+    chain.transact(market.settlement.functions.setFeeSchedule(A_LISTING_FEE, 100), op_a)
+    chain.transact(market.settlement.functions.setFeeSchedule(200, B_BUYER_EXCHANGE_FEE), op_b)
+    market.register(seller, SUPPLIER, operator=op_a)
+    market.register(evaluator, EVALUATOR, operator=op_a)
+    market.register(buyer, BUYER)
+    market.register(foreign_buyer, BUYER, b"HK")
+    assert market.list_product() == FIXED_PRODUCT
+    assert (
+        market.list_product(priceModel=PriceModel.PER_CALL, unitPrice=PER_CALL_PRICE)
+        == PER_CALL_PRODUCT
+    )
+    assert market.list_product(classification=Classification.IMPORTANT) == IMPORTANT_PRODUCT
+    assert market.list_product(exportAllowed=False) == DOMESTIC_ONLY_PRODUCT
+    assert market.list_product(personalInformation=True) == PERSONAL_PRODUCT
     return market
 
 

@@ -221,7 +221,9 @@ def test_after_a_missed_deadline_the_buyer_is_refunded_in_full(market: Market) -
         }
     ]
     assert events(market, receipt, "AuthorizationRevoked") == [{"orderId": order_id, "grantId": 1}]
-    assert events(market, receipt, "GrantRevoked", market.authorizations) == [{"grantId": 1}]
+    assert events(market, receipt, "GrantRevoked", market.authorizations) == [
+        {"grantId": 1, "revokedBy": market.settlement.address, "reason": 2, "reasonHash": bytes(32)}
+    ]
     assert events(market, receipt, "TradeSettled") == []
     refund = {"buyerRefund": AMOUNT, "listingFee": 0, "buyerExchangeFee": 0, "supplier": 0}
     assert events(market, receipt, "ClearingInstruction") == [

@@ -260,7 +260,9 @@ def test_a_regulator_records_an_arbitral_award_with_a_partial_refund(market: Mar
         "buyerExchangeFee": 255,
         "supplier": 16_355,
     }
-    assert events(market, receipt, "GrantRevoked", market.authorizations) == [{"grantId": 1}]
+    assert events(market, receipt, "GrantRevoked", market.authorizations) == [
+        {"grantId": 1, "revokedBy": market.settlement.address, "reason": 2, "reasonHash": bytes(32)}
+    ]
 
 
 def test_the_listing_exchange_records_a_court_judgment_refunding_in_full(market: Market) -> None:

@@ -68,8 +68,8 @@ def test_an_export_disallowed_product_cannot_be_granted_for_use_abroad(market: M
 def test_important_data_for_a_buyer_outside_the_mainland_needs_a_basis(
     market: Market, jurisdiction: bytes
 ) -> None:
-    market.participant(market.foreign_buyer, BUYER, jurisdiction)
-    call, buyer = order_from(market, market.foreign_buyer, IMPORTANT_PRODUCT)
+    market.register(market.stranger, BUYER, jurisdiction)
+    call, buyer = order_from(market, market.stranger, IMPORTANT_PRODUCT)
     market.chain.expect_revert(call, buyer, "ExportBasisRequired", IMPORTANT_PRODUCT, buyer)
 
 

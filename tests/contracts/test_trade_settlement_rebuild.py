@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hexbytes import HexBytes
-
+from client.market_rebuild import fetch_market_events
+from client.settlement_events import rebuild
 from tests.contracts.market import (
     DELIVERY_DEADLINE,
     DISPUTE_WINDOW,
@@ -21,30 +21,13 @@ from tests.contracts.market import (
     Outcome,
     Resolution,
     h,
-    plain,
 )
-from tests.contracts.settlement_events import rebuild
 
 
 def all_events(market: Market) -> list[tuple[str, dict[str, Any]]]:
-    """Every TradeSettlement event since genesis, in log order."""
-    by_topic = {}
-    for entry in market.settlement.abi:
-        if entry["type"] == "event":
-            event = getattr(market.settlement.events, entry["name"])()
-            by_topic[HexBytes(event.topic)] = event
-    proxy = market.chain.at("UpgradeProxy", market.settlement.address)
-    proxy_topics = {
-        HexBytes(proxy.events.Upgraded().topic),
-        HexBytes(proxy.events.AdminChanged().topic),
-    }
-    logs = market.chain.w3.eth.get_logs({"address": market.settlement.address, "fromBlock": 0})
-    decoded = [
-        by_topic[log["topics"][0]].process_log(log)
-        for log in logs
-        if log["topics"][0] not in proxy_topics
-    ]
-    return [(log["event"], plain(log["args"])) for log in decoded]
+    """Every TradeSettlement event since genesis, in log order, decoded from the raw logs."""
+    addresses = {"TradeSettlement": market.settlement.address}
+    return [(e.name, e.args) for e in fetch_market_events(market.chain.w3, addresses)]
 
 
 def run_a_busy_market(market: Market) -> None:

@@ -40,7 +40,7 @@ def test_an_awarded_partial_refund_clears_by_the_fee_split_rule(
     market = deployed_market
     snapshot = market.chain.snapshot()
     try:
-        market.product(FIXED_PRODUCT, unitPrice=unit_price)
+        market.reprice(FIXED_PRODUCT, unit_price)
         order_id = market.disputed(quantity=quantity, unitPrice=unit_price)
         call = market.settlement.functions.recordAward(
             order_id, 0, Resolution.ARBITRAL_AWARD, Outcome.PARTIAL, refund, h("award")

@@ -17,6 +17,7 @@ from genesis.predeploy import (
     GenesisValues,
     PredeployError,
     built_system_contracts,
+    initialize_calldata,
     predeploy,
     registry_initialize_args,
     system_contract,
@@ -200,3 +201,80 @@ def test_the_genesis_hash_depends_only_on_consortium_keys_time_and_vanity(
 
     assert genesis_hash(2) == genesis_hash(2)
     assert genesis_hash(2) != genesis_hash(3)
+
+
+MARKET_CONTRACTS = [
+    "ExchangeRegistry",
+    "ParticipantRegistry",
+    "DataProductRegistry",
+    "AuthorizationRegistry",
+    "TradeSettlement",
+]
+
+
+def test_all_five_system_contracts_are_built_and_predeployed(consortium: Consortium) -> None:
+    accounts = consortium_predeploy(consortium, validators(1))
+    assert [c.name for c in built_system_contracts()] == MARKET_CONTRACTS
+    assert sorted(accounts) == sorted(
+        address
+        for index in range(1, 6)
+        for address in (proxy_address(index), implementation_address(index))
+    )
+
+
+def test_each_initialize_needs_only_the_contracts_before_it_in_the_table(
+    consortium: Consortium,
+) -> None:
+    """Predeploying any prefix of the table works, so no ``initialize`` calls a system contract
+    whose proxy the table creates later."""
+    values = values_for(consortium, 1)
+    for end in range(1, len(SYSTEM_CONTRACTS) + 1):
+        accounts = predeploy(values, SYSTEM_CONTRACTS[:end])
+        assert len(accounts) == 2 * end
+
+
+@pytest.mark.parametrize("name", MARKET_CONTRACTS[1:])
+def test_each_predeployed_market_contract_equals_a_normal_deployment(
+    consortium: Consortium, name: str
+) -> None:
+    chain = ContractChain()
+    deployer = chain.accounts[0]
+    values = values_for(consortium, 1)
+    row = system_contract(name)
+    implementation = chain.deploy(name)
+    proxy = next_contract_address(chain, deployer)
+    chain.deploy(
+        "UpgradeProxy",
+        implementation.address,
+        to_checksum_address(proxy_address(1)),
+        initialize_calldata(row, values),
+    )
+    moved = dataclasses.replace(
+        row,
+        proxy=bytes.fromhex(proxy[2:]),
+        implementation=bytes.fromhex(implementation.address[2:]),
+    )
+    accounts = predeploy(values, [system_contract("ExchangeRegistry"), moved])
+    for address in (moved.proxy, moved.implementation):
+        account = accounts[address]
+        checksummed = to_checksum_address(address)
+        assert chain.w3.eth.get_code(checksummed) == account.code
+        assert chain.w3.eth.get_transaction_count(checksummed) == account.nonce
+        for slot, value in account.storage.items():
+            assert int.from_bytes(chain.w3.eth.get_storage_at(checksummed, slot)) == value
+    assert accounts[moved.proxy].storage[ADMIN_SLOT] == int.from_bytes(proxy_address(1))
+
+
+def test_the_market_contracts_are_wired_to_the_system_proxies(consortium: Consortium) -> None:
+    accounts = consortium_predeploy(consortium, validators(1))
+    settlement = accounts[proxy_address(5)].storage
+    base = (
+        int.from_bytes(
+            keccak((int.from_bytes(keccak(text="dcl.TradeSettlement")) - 1).to_bytes(32))
+        )
+        & ~0xFF
+    )
+    assert settlement[base] == (int.from_bytes(proxy_address(1)) << 8) | 1
+    assert [settlement[base + i] for i in (1, 2, 3)] == [
+        int.from_bytes(proxy_address(i)) for i in (2, 3, 4)
+    ]
