@@ -5,7 +5,6 @@ predeployed as genesis predeploys them (``tests.contracts.deployment``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -14,6 +13,7 @@ from eth_utils import keccak
 from web3.contract import Contract
 
 from client.contracts import Parameters
+from client.market_rebuild import plain
 from client.settlement_events import BillStatus as BillStatus
 from client.settlement_events import DisputeStatus as DisputeStatus
 from client.settlement_events import OrderStatus as OrderStatus
@@ -365,15 +365,6 @@ def deploy_market() -> Market:
     assert market.list_product(exportAllowed=False) == DOMESTIC_ONLY_PRODUCT
     assert market.list_product(personalInformation=True) == PERSONAL_PRODUCT
     return market
-
-
-def plain(value: Any) -> Any:
-    """Decoded event values as plain dicts and lists, for exact comparison."""
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    return value
 
 
 def events(market: Market, receipt: Any, name: str, contract: Contract | None = None) -> list[Any]:
