@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,10 +25,13 @@ from eth_typing import Address, Hash32
 
 from node import __version__
 from node.chain.header import QbftBlock, QbftBlockHeader
-from node.chain.ledger import BuiltBlock, Ledger
+from node.chain.ledger import BuiltBlock, Ledger, RejectedTransaction
 from node.chain.seals import address_of
+from node.consensus.config import QbftConfig as ConsensusConfig
 from node.datadir import DataDir
 from node.head_state import HeadAccounts
+from node.network_service import NetworkRole, NetworkService
+from node.p2p.network import NetworkSettings
 from node.producer import BlockProducer, ProductionSettings
 from node.rpc.backend import PooledBySender
 from node.rpc.filters import FilterRegistry
@@ -50,6 +53,10 @@ class NodeConfig:
     rpc_port: int = 8545
     produce_empty_blocks: bool = True
     rpc_limits: RpcLimits = field(default_factory=RpcLimits)
+    p2p: NetworkSettings | None = None
+    allowed_keys: tuple[bytes, ...] = ()
+    observer: bool = False
+    max_round_timeout_seconds: float = 30.0
 
 
 class Node:
@@ -75,6 +82,7 @@ class Node:
         self._query_executor = ThreadPoolExecutor(2, thread_name_prefix="query")
         self._producer: BlockProducer | None = None
         self._producer_task: asyncio.Task[None] | None = None
+        self.network: NetworkService | None = None
         self._runner: web.AppRunner | None = None
         self.rpc_url: str | None = None
 
@@ -98,6 +106,8 @@ class Node:
         self._filters.on_pending(tx_hash)
         if self._producer is not None:
             self._producer.notify_transaction()
+        if self.network is not None:
+            self.network.transaction_pooled(raw)
         return tx_hash
 
     def pending_nonce(self, address: bytes) -> int:
@@ -145,13 +155,16 @@ class Node:
         self.rpc_url = f"http://{host}:{port}"
         genesis = self._ledger.genesis
         validators = self._ledger.validators_after(self._head)
-        if self.is_validator and len(validators) > 1:
+        votes = self.is_validator and not self.config.observer and genesis.qbft is not None
+        if self.config.p2p is not None:
+            await self._start_network(votes and len(validators) > 1)
+        if votes and len(validators) > 1 and self.network is None:
             logger.warning(
                 "not producing: this node holds one of several validator keys, and collecting"
-                " the other validators' commit seals needs the QBFT network",
+                " the other validators' commit seals needs the QBFT network (--p2p)",
                 extra={"fields": {"validators": len(validators)}},
             )
-        elif self.is_validator and genesis.qbft is not None:
+        elif votes and len(validators) == 1 and genesis.qbft is not None:
             self._producer = BlockProducer(
                 ledger=self._ledger,
                 pool=self.pool,
@@ -176,13 +189,42 @@ class Node:
             },
         )
 
+    async def _start_network(self, votes: bool) -> None:
+        """Join the peer network; a validator of a multi-validator chain also votes."""
+        assert self.config.p2p is not None
+        qbft = self._ledger.genesis.qbft
+        consensus = ConsensusConfig(
+            block_period_seconds=qbft.block_period_seconds if qbft else 1,
+            request_timeout_seconds=qbft.request_timeout_seconds if qbft else 1,
+            max_round_timeout_seconds=self.config.max_round_timeout_seconds,
+        )
+        role = NetworkRole(self.config.p2p, self.config.allowed_keys, votes, consensus)
+        self.network = NetworkService(
+            role,
+            self._ledger,
+            self._key,
+            self.pool,
+            self._chain_executor,
+            self._query_executor,
+            self.submit_raw_transaction,
+            self._on_imported,
+        )
+        await self.network.start()
+
     def _on_block(self, block: QbftBlock, built: BuiltBlock) -> None:
+        self._on_imported(block, built.rejected)
+
+    def _on_imported(self, block: QbftBlock, rejected: Sequence[RejectedTransaction]) -> None:
+        if block.number <= self._head.block_number:
+            return
         self._head = cast(QbftBlockHeader, block.header)
         self._accounts.move_to(self._head)
         self.pool.on_new_head((tx.hash for tx in block.transactions), self._accounts)
-        for rejected in built.rejected:
-            self.pool.drop(rejected.hash, rejected.reason)
+        for item in rejected:
+            self.pool.drop(item.hash, item.reason)
         self._filters.on_block(self._head.hash, self._head.block_number)
+        if self.network is not None:
+            self.network.head_changed()
 
     async def stop(self) -> None:
         """Stop producing, let a block being written finish, then close the database."""
@@ -190,6 +232,8 @@ class Node:
             self._producer_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._producer_task
+        if self.network is not None:
+            await self.network.stop()
         if self._runner is not None:
             await self._runner.cleanup()
         loop = asyncio.get_running_loop()

@@ -246,6 +246,23 @@ class Ledger(ChainReader):
         writes.flush()
         return cast(QbftBlock, imported)
 
+    def execute_proposal(self, block: BlockAPI, *, now: float) -> BuiltBlock:
+        """Check a proposed (unsealed) block against its parent and execute it, writing
+        nothing: a validator votes for it only if this passes, and :meth:`commit_sealed` later
+        writes the same execution with the seals, so no block runs twice on a validator."""
+        writes = PendingBlockWrites(self.db)
+        parent = self._parent_of(block.header, writes)
+        validators = self.validators_after(parent)
+        extra = decoded_extra(block.header)
+        check_validators_listed(extra, validators)
+        check_vanity(extra, next_vanity(parent))
+        check_proposer(block.header, validators)
+        check_not_in_future(block.header, now)
+        self.chain_class.get_vm_class(block.header).validate_header(block.header, parent)
+        executed = self.chain_class(writes).import_block(block).imported_block
+        receipts = tuple(writes_chaindb_receipts(writes, executed.header))
+        return BuiltBlock(cast(QbftBlock, executed), receipts, (), (), writes)
+
     def _parent_of(self, header: BlockHeaderAPI, writes: PendingBlockWrites) -> BlockHeaderAPI:
         try:
             return QbftChainDB(writes).get_block_header_by_hash(header.parent_hash)

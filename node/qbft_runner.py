@@ -1,0 +1,230 @@
+"""The node shell around the QBFT core: adapters over the ledger, one event queue, effects.
+
+Besu's ``BftEventQueue`` → ``BftProcessor``: every input (a peer's message, a timer, a block
+imported by sync) becomes an event on one asyncio queue, consumed one at a time. Timers only
+enqueue. The core may build a block (when proposing) or execute one (when validating a
+proposal) inside a call, so each call runs on the chain worker thread, never on the event loop:
+a 0.7 s block build on the loop would stall JSON-RPC and fire false round changes. Blocks this
+node built or validated are kept by hash, so a sealed block is written with the execution
+already done instead of running again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from eth.abc import BlockHeaderAPI, SignedTransactionAPI
+from eth_typing import Address
+
+from node.chain.extra_data import decode_extra_data
+from node.chain.header import QbftBlock
+from node.chain.ledger import BuiltBlock, Ledger, RejectedTransaction
+from node.consensus.config import QbftConfig
+from node.consensus.controller import QbftController
+from node.consensus.effects import (
+    Broadcast,
+    Effect,
+    Gossip,
+    ImportBlock,
+    Rejected,
+    StartBlockTimer,
+    StartRoundTimer,
+)
+from node.consensus.events import (
+    BlockTimerExpired,
+    Event,
+    MessageReceived,
+    NewChainHead,
+    RoundTimerExpired,
+)
+from node.consensus.signer import PrivateKeySigner
+
+logger = logging.getLogger(__name__)
+
+
+class ExecutedBlocks:
+    """Blocks executed for the current height (built or validated), by hash."""
+
+    def __init__(self) -> None:
+        self._by_hash: dict[bytes, BuiltBlock] = {}
+
+    def remember(self, built: BuiltBlock) -> None:
+        self._by_hash[bytes(built.block.hash)] = built
+
+    def take(self, block_hash: bytes) -> BuiltBlock | None:
+        built = self._by_hash.get(block_hash)
+        self._by_hash.clear()
+        return built
+
+
+class LedgerBlockCreator:
+    """The core's ``BlockCreator``: the pool's pending transactions executed on the parent."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        coinbase: bytes,
+        pending: Callable[[int], list[SignedTransactionAPI]],
+        executed: ExecutedBlocks,
+    ) -> None:
+        self._ledger = ledger
+        self._coinbase = Address(coinbase)
+        self._pending = pending
+        self._executed = executed
+        self.rejected: list[RejectedTransaction] = []
+
+    def create_block(self, parent: BlockHeaderAPI, round_number: int, timestamp: int) -> QbftBlock:
+        built = self._ledger.build_block(
+            self._pending(parent.gas_limit),
+            coinbase=self._coinbase,
+            timestamp=timestamp,
+            round_number=round_number,
+            parent=parent,
+        )
+        self._executed.remember(built)
+        self.rejected.extend(built.rejected)
+        return built.block
+
+
+class LedgerBlockValidator:
+    """The core's ``BlockValidator``: header rules, then execution without writing."""
+
+    def __init__(self, ledger: Ledger, executed: ExecutedBlocks) -> None:
+        self._ledger = ledger
+        self._executed = executed
+
+    def validate_block(self, block: QbftBlock) -> str | None:
+        try:
+            built = self._ledger.execute_proposal(block, now=time.time())
+        except Exception as error:  # any failure of a peer's block is a reason to refuse it
+            return f"{type(error).__name__}: {error}"
+        self._executed.remember(built)
+        return None
+
+
+class LedgerValidators:
+    """The core's ``ValidatorProvider``: the set the ledger derives from the parent (genesis
+    today, the exchange registry once it governs the set)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def validators_after(self, parent: BlockHeaderAPI) -> Sequence[bytes]:
+        return self._ledger.validators_after(parent)
+
+
+class QbftRunner:
+    def __init__(
+        self,
+        ledger: Ledger,
+        key: bytes,
+        config: QbftConfig,
+        chain_executor: ThreadPoolExecutor,
+        pending: Callable[[int], list[SignedTransactionAPI]],
+        import_sealed: Callable[[QbftBlock, BuiltBlock | None], QbftBlock | None],
+        on_imported: Callable[[QbftBlock, Sequence[RejectedTransaction]], None],
+        send: Callable[[int, bytes], None],
+    ) -> None:
+        """``pending`` and ``import_sealed`` (which writes a sealed block, or returns None if
+        sync wrote it first) are called on the chain thread; ``on_imported`` and ``send`` on
+        the loop."""
+        self._ledger = ledger
+        self._executor = chain_executor
+        self._send = send
+        self._import_sealed = import_sealed
+        self._on_imported = on_imported
+        self._executed = ExecutedBlocks()
+        self._creator = LedgerBlockCreator(
+            ledger, PrivateKeySigner(key).address, pending, self._executed
+        )
+        self._controller = QbftController(
+            config,
+            PrivateKeySigner(key),
+            self._creator,
+            LedgerBlockValidator(ledger, self._executed),
+            LedgerValidators(ledger),
+        )
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._round_timer: asyncio.TimerHandle | None = None
+
+    def message_received(self, code: int, data: bytes) -> None:
+        self._queue.put_nowait(MessageReceived(code, data, 0.0))
+
+    def head_imported(self, header: BlockHeaderAPI) -> None:
+        """A block imported outside consensus (block sync)."""
+        self._queue.put_nowait(NewChainHead(header, 0.0))
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        head = self._ledger.head()
+        effects = await loop.run_in_executor(
+            self._executor, self._controller.start, head, time.time()
+        )
+        await self._apply(effects)
+        while True:
+            event = dataclasses.replace(await self._queue.get(), now=time.time())
+            effects = await loop.run_in_executor(self._executor, self._controller.handle, event)
+            await self._apply(effects)
+
+    async def _apply(self, effects: list[Effect]) -> None:
+        loop = asyncio.get_running_loop()
+        for effect in effects:
+            if isinstance(effect, Broadcast | Gossip):
+                self._send(int(effect.code), effect.data)
+            elif isinstance(effect, StartBlockTimer):
+                event = BlockTimerExpired(effect.round_id, 0.0)
+                loop.call_at(
+                    loop.time() + max(0.0, effect.at - time.time()), self._queue.put_nowait, event
+                )
+            elif isinstance(effect, StartRoundTimer):
+                if self._round_timer is not None:
+                    self._round_timer.cancel()
+                round_event = RoundTimerExpired(effect.round_id, 0.0)
+                self._round_timer = loop.call_later(
+                    effect.seconds, self._queue.put_nowait, round_event
+                )
+            elif isinstance(effect, ImportBlock):
+                await self._import(effect)
+            elif isinstance(effect, Rejected):
+                logger.debug(
+                    "consensus message refused",
+                    extra={"fields": {"reason": effect.reason.name, "detail": effect.detail}},
+                )
+
+    async def _import(self, effect: ImportBlock) -> None:
+        loop = asyncio.get_running_loop()
+        built = self._executed.take(bytes(effect.block.hash))
+        try:
+            block = await loop.run_in_executor(
+                self._executor, self._import_sealed, effect.block, built
+            )
+        except Exception:
+            logger.exception(
+                "sealed block not imported", extra={"fields": {"number": effect.block.number}}
+            )
+            return
+        if block is not None:
+            self._on_imported(block, self._take_rejected())
+            extra = decode_extra_data(block.header.extra_data)
+            logger.info(
+                "block committed",
+                extra={
+                    "fields": {
+                        "number": block.number,
+                        "hash": "0x" + block.hash.hex(),
+                        "round": extra.round,
+                        "txs": len(block.transactions),
+                        "seals": len(extra.seals),
+                    }
+                },
+            )
+        self._queue.put_nowait(NewChainHead(self._ledger.head(), 0.0))
+
+    def _take_rejected(self) -> list[RejectedTransaction]:
+        rejected, self._creator.rejected = self._creator.rejected, []
+        return rejected
