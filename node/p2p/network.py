@@ -45,6 +45,8 @@ from node.p2p.peer_url import PeerUrl, public_key_address
 
 logger = logging.getLogger(__name__)
 P2P_PATH = "/p2p"
+CLOSE_TIMEOUT_SECONDS = 2.0
+HEARTBEAT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,9 @@ class PeerNetwork:
         self._tx_outbox: list[bytes] = []
         self._tx_flush: asyncio.TimerHandle | None = None
         self._dialers = [_Dialer(url) for url in settings.peers]
-        self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
+        self._closing = False
         self.url: str | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -132,7 +134,9 @@ class PeerNetwork:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get(P2P_PATH, self._accept)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=CLOSE_TIMEOUT_SECONDS
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, self.settings.host, self.settings.port).start()
         host, port = self._runner.addresses[0][:2]
@@ -142,15 +146,18 @@ class PeerNetwork:
             dialer.task = asyncio.create_task(self._dial_forever(dialer), name="p2p-dial")
 
     async def stop(self) -> None:
+        """Stop listening and dialling first, so peers reconnecting meanwhile cannot hold up
+        the shutdown, then close every link."""
+        self._closing = True
+        if self._runner is not None:
+            for site in self._runner.sites:
+                await site.stop()
         for dialer in self._dialers:
             if dialer.task is not None:
                 dialer.task.cancel()
-        for peer in list(self.peers.values()):
-            await peer.ws.close()
-        for task in list(self._tasks):
-            task.cancel()
+        await asyncio.gather(*(d.task for d in self._dialers if d.task), return_exceptions=True)
         await asyncio.gather(
-            *(d.task for d in self._dialers if d.task), *self._tasks, return_exceptions=True
+            *(peer.ws.close() for peer in list(self.peers.values())), return_exceptions=True
         )
         if self._session is not None:
             await self._session.close()
@@ -194,8 +201,15 @@ class PeerNetwork:
     # -- links ----------------------------------------------------------------------------------
 
     async def _accept(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(max_msg_size=self.settings.max_frame_bytes, heartbeat=10)
+        ws = web.WebSocketResponse(
+            max_msg_size=self.settings.max_frame_bytes,
+            heartbeat=HEARTBEAT_SECONDS,
+            timeout=CLOSE_TIMEOUT_SECONDS,
+        )
         await ws.prepare(request)
+        if self._closing:
+            await ws.close(code=REFUSAL_CLOSE_CODE, message=b"SHUTTING_DOWN")
+            return ws
         try:
             async with asyncio.timeout(HANDSHAKE_TIMEOUT_SECONDS):
                 key = await respond(ws, self._me, self._allowlist)
@@ -227,7 +241,10 @@ class PeerNetwork:
             url = f"ws://{dialer.url.host}:{dialer.url.port}{P2P_PATH}"
             try:
                 ws = await self._session.ws_connect(
-                    url, max_msg_size=self.settings.max_frame_bytes, heartbeat=10
+                    url,
+                    max_msg_size=self.settings.max_frame_bytes,
+                    heartbeat=HEARTBEAT_SECONDS,
+                    timeout=aiohttp.ClientWSTimeout(ws_close=CLOSE_TIMEOUT_SECONDS),
                 )
             except (aiohttp.ClientError, OSError):
                 await asyncio.sleep(delay * random.uniform(0.8, 1.2))
