@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from node.p2p.peer_url import PeerUrl, node_public_key
 
 URL_LINE = re.compile(r"^\s+(JSON-RPC|P2P)\s+(\S+)")
 STARTUP_TIMEOUT_SECONDS = 120
+STOP_TIMEOUT_SECONDS = 20
 
 
 class DevnetError(RuntimeError):
@@ -155,13 +157,15 @@ def run(
 
 
 def _stop_all(nodes: list[DevnetNode]) -> None:
+    """Ctrl-C every node at once, then kill any that has not stopped within the deadline."""
     for node in nodes:
         if node.process is not None and node.process.poll() is None:
             node.process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
     for node in nodes:
         if node.process is not None:
             try:
-                node.process.wait(30)
+                node.process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 node.process.kill()
                 node.process.wait()
