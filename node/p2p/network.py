@@ -14,7 +14,7 @@ import logging
 import random
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import aiohttp
@@ -102,7 +102,6 @@ class SeenHashes:
 class _Dialer:
     url: PeerUrl
     task: asyncio.Task[None] | None = None
-    connected: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class PeerNetwork:
