@@ -150,7 +150,8 @@ def main() -> None:
     single, _ = bench_node(args.txs, senders, args.batch)
     print(f"single node: {single:.0f} tx/s", flush=True)
 
-    network = start_network(Path(tempfile.mkdtemp(prefix="dcl-network-bench-")))
+    workdir = Path(tempfile.mkdtemp(prefix="dcl-network-bench-"))
+    network = start_network(workdir)
     try:
         deploy, contract = deploy_recorder_raw(DEFAULT_CHAIN_ID, ZERO_FEES)
         url = urls(network)[0]
@@ -164,7 +165,11 @@ def main() -> None:
             network, later[args.txs :], maximum * 0.5, args.latency_seconds
         )
     finally:
+        for member in network.running():
+            assert member.process is not None
+            (workdir / f"{member.datadir.name}.log").write_text("".join(member.process.log_lines))
         network.stop_all()
+        print(f"node logs: {workdir}/*.log")
     print(f"calls: Recorder.record() from {args.accounts} accounts, block period 1 s")
     print(f"single node (1 validator)               {single:8.1f} tx/s")
     print(f"4 validators + 1 observer, maximum      {maximum:8.1f} tx/s")

@@ -4,6 +4,7 @@ voting validator) the QBFT runner, wired to one :class:`PeerNetwork`."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import time
@@ -32,6 +33,7 @@ from node.txpool.pool import TxPool
 logger = logging.getLogger(__name__)
 MAX_BLOCKS_RESPONSE_BYTES = 8 * 1024 * 1024
 SYNC_GRACE_SECONDS = 0.5
+PENDING_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -187,9 +189,17 @@ class NetworkService:
         return self._ledger.import_block(block, now=time.time())
 
     def _pending_from_chain_thread(self, gas_limit: int) -> list[SignedTransactionAPI]:
+        """The pool belongs to the loop: ask it there. A loop that does not answer (the node
+        is stopping) gets an empty block proposed rather than a chain thread that never ends."""
         assert self._loop is not None
+        if self._loop.is_closed():
+            return []
         future = asyncio.run_coroutine_threadsafe(self._pending(gas_limit), self._loop)
-        return future.result()
+        try:
+            return future.result(timeout=PENDING_TIMEOUT_SECONDS)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return []
 
     async def _pending(self, gas_limit: int) -> list[SignedTransactionAPI]:
         return [entry.tx for entry in self._pool.pending(gas_limit)]

@@ -45,6 +45,9 @@ from node.consensus.events import (
 from node.consensus.signer import PrivateKeySigner
 
 logger = logging.getLogger(__name__)
+TXS_SELECTION_SHARE = 0.75
+"""Of the block period, the time a proposer may spend executing transactions (Besu's default
+``poa-block-txs-selection-max-time``): validators must execute the block within the round too."""
 
 
 class ExecutedBlocks:
@@ -71,20 +74,24 @@ class LedgerBlockCreator:
         coinbase: bytes,
         pending: Callable[[int], list[SignedTransactionAPI]],
         executed: ExecutedBlocks,
+        selection_seconds: float,
     ) -> None:
         self._ledger = ledger
+        self._selection_seconds = selection_seconds
         self._coinbase = Address(coinbase)
         self._pending = pending
         self._executed = executed
         self.rejected: list[RejectedTransaction] = []
 
     def create_block(self, parent: BlockHeaderAPI, round_number: int, timestamp: int) -> QbftBlock:
+        deadline = time.monotonic() + self._selection_seconds
         built = self._ledger.build_block(
             self._pending(parent.gas_limit),
             coinbase=self._coinbase,
             timestamp=timestamp,
             round_number=round_number,
             parent=parent,
+            out_of_time=lambda: time.monotonic() > deadline,
         )
         self._executed.remember(built)
         self.rejected.extend(built.rejected)
@@ -140,7 +147,11 @@ class QbftRunner:
         self._on_imported = on_imported
         self._executed = ExecutedBlocks()
         self._creator = LedgerBlockCreator(
-            ledger, PrivateKeySigner(key).address, pending, self._executed
+            ledger,
+            PrivateKeySigner(key).address,
+            pending,
+            self._executed,
+            TXS_SELECTION_SHARE * config.block_period_seconds,
         )
         self._controller = QbftController(
             config,
@@ -168,7 +179,13 @@ class QbftRunner:
         await self._apply(effects)
         while True:
             event = dataclasses.replace(await self._queue.get(), now=time.time())
-            effects = await loop.run_in_executor(self._executor, self._controller.handle, event)
+            try:
+                effects = await loop.run_in_executor(self._executor, self._controller.handle, event)
+            except Exception:  # one failed event must not stop consensus for good
+                logger.exception(
+                    "consensus event failed", extra={"fields": {"event": type(event).__name__}}
+                )
+                continue
             await self._apply(effects)
 
     async def _apply(self, effects: list[Effect]) -> None:

@@ -157,14 +157,14 @@ class Node:
         validators = self._ledger.validators_after(self._head)
         votes = self.is_validator and not self.config.observer and genesis.qbft is not None
         if self.config.p2p is not None:
-            await self._start_network(votes and len(validators) > 1)
+            await self._start_network(votes)
         if votes and len(validators) > 1 and self.network is None:
             logger.warning(
                 "not producing: this node holds one of several validator keys, and collecting"
                 " the other validators' commit seals needs the QBFT network (--p2p)",
                 extra={"fields": {"validators": len(validators)}},
             )
-        elif votes and len(validators) == 1 and genesis.qbft is not None:
+        elif votes and self.network is None and genesis.qbft is not None:
             self._producer = BlockProducer(
                 ledger=self._ledger,
                 pool=self.pool,

@@ -7,7 +7,7 @@ They must be serialised by the caller (the node runs them on one worker thread);
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -114,8 +114,13 @@ class Ledger(ChainReader):
         timestamp: int,
         round_number: int = 0,
         parent: BlockHeaderAPI | None = None,
+        out_of_time: Callable[[], bool] | None = None,
     ) -> BuiltBlock:
         """Execute ``transactions`` in order on ``parent`` (the head by default).
+
+        Once ``out_of_time()`` is true the remaining transactions are deferred, so a proposer
+        under load still proposes in time for its round (Besu's transaction selection time
+        limit).
 
         A transaction that fails validation against the evolving state (or that py-evm fails
         to execute for any other reason) is rolled back, left out and reported; later
@@ -146,7 +151,7 @@ class Ledger(ChainReader):
         deferred: list[Hash32] = []
         blocked_senders: set[bytes] = set()
         for tx in transactions:
-            if tx.sender in blocked_senders:
+            if tx.sender in blocked_senders or (out_of_time is not None and out_of_time()):
                 deferred.append(tx.hash)
                 continue
             if tx.gas > running.gas_limit - running.gas_used:

@@ -24,6 +24,7 @@ from eth_utils import keccak
 from node.p2p.allowlist import Allowlist
 from node.p2p.connection import (
     HANDSHAKE_TIMEOUT_SECONDS,
+    PROTOCOL_CLOSE_CODE,
     REFUSAL_CLOSE_CODE,
     LocalIdentity,
     Peer,
@@ -281,6 +282,11 @@ class PeerNetwork:
         try:
             async for frame in peer.frames():
                 await self._dispatch(peer, frame)
+        except (ConnectionError, aiohttp.ClientError):
+            pass
+        except Exception:  # a failure handling one peer's frame must not take the node down
+            logger.exception("peer frame handling failed", extra={"fields": {"peer": peer.name}})
+            await peer.ws.close(code=PROTOCOL_CLOSE_CODE, message=b"INTERNAL_ERROR")
         finally:
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, ConnectionError):

@@ -61,3 +61,13 @@ def test_a_proposal_from_a_timestamp_ahead_of_the_clock_is_refused(
     proposed = build(ledger).block
     with pytest.raises(HeaderRuleViolation, match="is ahead of the local clock"):
         follower.execute_proposal(proposed, now=proposed.header.timestamp - 3600)
+
+
+def test_transactions_left_when_the_selection_time_runs_out_are_deferred(
+    ledger: Ledger, build: Build, sign_tx: SignTx
+) -> None:
+    txs = [sign_tx(b"\x42" * 32, nonce, to=b"\x11" * 20) for nonce in range(3)]
+    answers = iter([False, True, True])
+    built = build(ledger, txs, out_of_time=lambda: next(answers))
+    assert [tx.hash for tx in built.block.transactions] == [txs[0].hash]
+    assert built.deferred == (txs[1].hash, txs[2].hash)
