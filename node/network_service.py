@@ -92,6 +92,8 @@ class NetworkService:
         self._tasks.append(asyncio.create_task(self._sync.run(), name="block-sync"))
         if self._runner is not None:
             self._tasks.append(asyncio.create_task(self._runner.run(), name="qbft"))
+        for task in self._tasks:
+            task.add_done_callback(_report_failure)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -203,3 +205,13 @@ class NetworkService:
 
     async def _pending(self, gas_limit: int) -> list[SignedTransactionAPI]:
         return [entry.tx for entry in self._pool.pending(gas_limit)]
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    """A long-running task must never end silently: it would leave the node deaf."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.error(
+            "network task failed",
+            exc_info=task.exception(),
+            extra={"fields": {"task": task.get_name()}},
+        )

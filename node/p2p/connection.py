@@ -121,9 +121,18 @@ class Peer:
                 )
 
     async def write_loop(self) -> None:
-        while True:
-            data = await self._queue.get()
-            await self.ws.send_bytes(data)
+        """Send queued frames; if the link fails, close it so the peer is dropped and
+        redialled rather than left registered but deaf."""
+        try:
+            while True:
+                data = await self._queue.get()
+                await self.ws.send_bytes(data)
+        except (ConnectionError, RuntimeError) as error:
+            logger.warning(
+                "send to peer failed, closing",
+                extra={"fields": {"peer": self.name, "error": str(error)}},
+            )
+            await self.ws.close()
 
     async def frames(self) -> AsyncIterator[Frame]:
         """Decoded frames until the link closes; a malformed frame closes it."""
