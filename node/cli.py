@@ -104,6 +104,11 @@ def cmd_run(args: argparse.Namespace) -> None:
         p2p = NetworkSettings(host=args.p2p[0], port=args.p2p[1], peers=tuple(args.peer))
     elif args.peer or args.observer:
         raise UsageError("--peer and --observer need --p2p HOST:PORT")
+    if p2p is not None and args.no_empty_blocks:
+        raise UsageError(
+            "--no-empty-blocks applies to a one-validator node without --p2p:"
+            " on the QBFT network a block is proposed every block period"
+        )
     allowed = [url.public_key for url in args.peer]
     if args.allowlist is not None:
         allowed += read_allowlist_file(args.allowlist)
