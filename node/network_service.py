@@ -4,7 +4,6 @@ voting validator) the QBFT runner, wired to one :class:`PeerNetwork`."""
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import logging
 import time
@@ -13,11 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import rlp
-from eth.abc import SignedTransactionAPI
 
-from node.chain.extra_data import decode_extra_data
 from node.chain.header import QbftBlock
-from node.chain.ledger import BuiltBlock, Ledger, RejectedTransaction
+from node.chain.ledger import Ledger, RejectedTransaction
 from node.consensus.config import QbftConfig
 from node.consensus.messages import MessageDecodingError, decode_block
 from node.p2p.allowlist import Allowlist
@@ -26,14 +23,13 @@ from node.p2p.frames import Blocks, Status
 from node.p2p.network import NetworkSettings, PeerNetwork
 from node.p2p.peer_url import node_public_key
 from node.p2p.sync import BlockImportFailed, BlockSync
-from node.qbft_runner import QbftRunner
+from node.qbft_runner import PoolOnLoop, QbftRunner
 from node.txpool.errors import TxPoolError
 from node.txpool.pool import TxPool
 
 logger = logging.getLogger(__name__)
 MAX_BLOCKS_RESPONSE_BYTES = 8 * 1024 * 1024
 SYNC_GRACE_SECONDS = 0.5
-PENDING_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -78,16 +74,13 @@ class NetworkService:
                 key,
                 role.consensus,
                 chain_executor,
-                self._pending_from_chain_thread,
-                self._import_sealed,
+                PoolOnLoop(pool),
                 self._on_imported,
                 self.network.broadcast_consensus,
             )
         self._tasks: list[asyncio.Task[None]] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> None:
-        self._loop = asyncio.get_running_loop()
         await self.network.start()
         self._tasks.append(asyncio.create_task(self._sync.run(), name="block-sync"))
         if self._runner is not None:
@@ -180,31 +173,6 @@ class NetworkService:
             return self._ledger.import_block(block, now=time.time())
         except Exception as error:  # a peer's block that fails any rule is refused, with why
             raise BlockImportFailed(f"block #{block.number}: {error}") from None
-
-    def _import_sealed(self, block: QbftBlock, built: BuiltBlock | None) -> QbftBlock | None:
-        head = self._ledger.head()
-        if block.number <= head.block_number:
-            return None  # block sync wrote it first
-        if built is not None and built.block.header.parent_hash == head.hash:
-            seals = decode_extra_data(block.header.extra_data).seals
-            return self._ledger.commit_sealed(built, seals)
-        return self._ledger.import_block(block, now=time.time())
-
-    def _pending_from_chain_thread(self, gas_limit: int) -> list[SignedTransactionAPI]:
-        """The pool belongs to the loop: ask it there. A loop that does not answer (the node
-        is stopping) gets an empty block proposed rather than a chain thread that never ends."""
-        assert self._loop is not None
-        if self._loop.is_closed():
-            return []
-        future = asyncio.run_coroutine_threadsafe(self._pending(gas_limit), self._loop)
-        try:
-            return future.result(timeout=PENDING_TIMEOUT_SECONDS)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            return []
-
-    async def _pending(self, gas_limit: int) -> list[SignedTransactionAPI]:
-        return [entry.tx for entry in self._pool.pending(gas_limit)]
 
 
 def _report_failure(task: asyncio.Task[None]) -> None:

@@ -12,6 +12,7 @@ already done instead of running again.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import logging
 import time
@@ -43,8 +44,10 @@ from node.consensus.events import (
     RoundTimerExpired,
 )
 from node.consensus.signer import PrivateKeySigner
+from node.txpool.pool import TxPool
 
 logger = logging.getLogger(__name__)
+PENDING_TIMEOUT_SECONDS = 5.0
 TXS_SELECTION_SHARE = 0.75
 """Of the block period, the time a proposer may spend executing transactions (Besu's default
 ``poa-block-txs-selection-max-time``)."""
@@ -53,6 +56,44 @@ TXS_SELECTION_ROUND_SHARE = 0.25
 validator executes the block too, maybe slower, before it can prepare; a proposal that
 cannot be executed within the round makes every round time out (measured on two shared
 cores: a 0.75 s selection took validators up to 5 s to execute)."""
+
+
+class PoolOnLoop:
+    """The pool's pending transactions for the chain thread: the pool belongs to the loop, so
+    they are read there. A loop that does not answer (the node is stopping) gets an empty
+    block proposed rather than a chain thread that never ends."""
+
+    def __init__(self, pool: TxPool) -> None:
+        self._pool = pool
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def __call__(self, gas_limit: int) -> list[SignedTransactionAPI]:
+        if self._loop is None or self._loop.is_closed():
+            return []
+        future = asyncio.run_coroutine_threadsafe(self._pending(gas_limit), self._loop)
+        try:
+            return future.result(timeout=PENDING_TIMEOUT_SECONDS)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return []
+
+    async def _pending(self, gas_limit: int) -> list[SignedTransactionAPI]:
+        return [entry.tx for entry in self._pool.pending(gas_limit)]
+
+
+def write_sealed(ledger: Ledger, block: QbftBlock, built: BuiltBlock | None) -> QbftBlock | None:
+    """Write a block sealed by this node's round (on the chain thread): with the execution
+    done when it was built or validated if it still extends the head, else by importing it;
+    None if block sync wrote it first."""
+    head = ledger.head()
+    if block.number <= head.block_number:
+        return None
+    if built is not None and built.block.header.parent_hash == head.hash:
+        return ledger.commit_sealed(built, decode_extra_data(block.header.extra_data).seals)
+    return ledger.import_block(block, now=time.time())
 
 
 class ExecutedBlocks:
@@ -166,18 +207,15 @@ class QbftRunner:
         key: bytes,
         config: QbftConfig,
         chain_executor: ThreadPoolExecutor,
-        pending: Callable[[int], list[SignedTransactionAPI]],
-        import_sealed: Callable[[QbftBlock, BuiltBlock | None], QbftBlock | None],
+        pending: PoolOnLoop,
         on_imported: Callable[[QbftBlock, Sequence[RejectedTransaction]], None],
         send: Callable[[int, bytes], None],
     ) -> None:
-        """``pending`` and ``import_sealed`` (which writes a sealed block, or returns None if
-        sync wrote it first) are called on the chain thread; ``on_imported`` and ``send`` on
-        the loop."""
+        """``on_imported`` and ``send`` are called on the loop."""
         self._ledger = ledger
         self._executor = chain_executor
         self._send = send
-        self._import_sealed = import_sealed
+        self._pending = pending
         self._on_imported = on_imported
         self._executed = ExecutedBlocks()
         self._creator = LedgerBlockCreator(
@@ -209,6 +247,7 @@ class QbftRunner:
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
+        self._pending.attach(loop)
         head = self._ledger.head()
         effects = await loop.run_in_executor(
             self._executor, self._controller.start, head, time.time()
@@ -253,9 +292,19 @@ class QbftRunner:
     async def _import(self, effect: ImportBlock) -> None:
         loop = asyncio.get_running_loop()
         built = self._executed.take(bytes(effect.block.hash))
+        logger.info(
+            "block sealed",
+            extra={
+                "fields": {
+                    "number": effect.block.number,
+                    "txs": len(effect.block.transactions),
+                    "seals": len(decode_extra_data(effect.block.header.extra_data).seals),
+                }
+            },
+        )
         try:
             block = await loop.run_in_executor(
-                self._executor, self._import_sealed, effect.block, built
+                self._executor, write_sealed, self._ledger, effect.block, built
             )
         except Exception:
             logger.exception(

@@ -33,6 +33,7 @@ from node.head_state import HeadAccounts
 from node.network_service import NetworkRole, NetworkService
 from node.p2p.network import NetworkSettings
 from node.producer import BlockProducer, ProductionSettings
+from node.qbft_runner import PoolOnLoop, QbftRunner
 from node.rpc.backend import PooledBySender
 from node.rpc.filters import FilterRegistry
 from node.rpc.limits import RpcLimits
@@ -82,6 +83,7 @@ class Node:
         self._query_executor = ThreadPoolExecutor(2, thread_name_prefix="query")
         self._producer: BlockProducer | None = None
         self._producer_task: asyncio.Task[None] | None = None
+        self._runner_task: asyncio.Task[None] | None = None
         self.network: NetworkService | None = None
         self._runner: web.AppRunner | None = None
         self.rpc_url: str | None = None
@@ -164,6 +166,8 @@ class Node:
                 " the other validators' commit seals needs the QBFT network (--p2p)",
                 extra={"fields": {"validators": len(validators)}},
             )
+        elif votes and self.network is None and self._core_can_produce_alone():
+            self._runner_task = asyncio.create_task(self._run_alone(), name="qbft")
         elif votes and self.network is None and genesis.qbft is not None:
             self._producer = BlockProducer(
                 ledger=self._ledger,
@@ -189,16 +193,43 @@ class Node:
             },
         )
 
-    async def _start_network(self, votes: bool) -> None:
-        """Join the peer network; a validator of a multi-validator chain also votes."""
-        assert self.config.p2p is not None
+    def _core_can_produce_alone(self) -> bool:
+        """A lone validator runs the QBFT core with a quorum of one (measured as fast as the
+        direct producer) unless it must wait for transactions, which only the producer
+        does: ``--no-empty-blocks`` or an ``emptyblockperiodseconds`` above the period."""
         qbft = self._ledger.genesis.qbft
-        consensus = ConsensusConfig(
+        return (
+            qbft is not None
+            and self.config.produce_empty_blocks
+            and qbft.empty_block_period_seconds <= qbft.block_period_seconds
+        )
+
+    async def _run_alone(self) -> None:
+        runner = QbftRunner(
+            self._ledger,
+            self._key,
+            self._consensus_config(),
+            self._chain_executor,
+            PoolOnLoop(self.pool),
+            self._on_imported,
+            lambda code, data: None,
+        )
+        await runner.run()
+
+    def _consensus_config(self) -> ConsensusConfig:
+        qbft = self._ledger.genesis.qbft
+        return ConsensusConfig(
             block_period_seconds=qbft.block_period_seconds if qbft else 1,
             request_timeout_seconds=qbft.request_timeout_seconds if qbft else 1,
             max_round_timeout_seconds=self.config.max_round_timeout_seconds,
         )
-        role = NetworkRole(self.config.p2p, self.config.allowed_keys, votes, consensus)
+
+    async def _start_network(self, votes: bool) -> None:
+        """Join the peer network; a validator of a multi-validator chain also votes."""
+        assert self.config.p2p is not None
+        role = NetworkRole(
+            self.config.p2p, self.config.allowed_keys, votes, self._consensus_config()
+        )
         self.network = NetworkService(
             role,
             self._ledger,
@@ -228,10 +259,11 @@ class Node:
 
     async def stop(self) -> None:
         """Stop producing, let a block being written finish, then close the database."""
-        if self._producer_task is not None:
-            self._producer_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._producer_task
+        for task in (self._producer_task, self._runner_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.network is not None:
             await self.network.stop()
         if self._runner is not None:
