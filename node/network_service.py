@@ -53,7 +53,6 @@ class NetworkService:
         on_imported: Callable[[QbftBlock, Sequence[RejectedTransaction]], None],
     ) -> None:
         self._ledger = ledger
-        self._pool = pool
         self._chain_executor = chain_executor
         self._query_executor = query_executor
         self._submit = submit_raw_transaction

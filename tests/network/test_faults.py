@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from node.chain.extra_data import decode_extra_data
 from tests.support.node_process import wait_for
-from tests.support.qbft_processes import QbftNetwork, hashes_up_to, head_number
+from tests.support.qbft_processes import Member, QbftNetwork, hashes_up_to, head_number
+from tests.support.rpc import rpc
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
 STALL_OBSERVATION_SECONDS = 8
@@ -26,13 +28,20 @@ def network(tmp_path: Path) -> Iterator[QbftNetwork]:
         qbft.stop_all()
 
 
-def assert_one_history(members: list, height: int) -> None:  # type: ignore[type-arg]
+def block(member: Member, number: int) -> dict[str, object]:
+    assert member.process is not None
+    found = rpc(member.process.rpc_url, "eth_getBlockByNumber", hex(number), False)
+    assert isinstance(found, dict)
+    return found
+
+
+def assert_one_history(members: list[Member], height: int) -> None:
     reference = hashes_up_to(members[0], height)
     for member in members[1:]:
         assert hashes_up_to(member, height) == reference
 
 
-def test_with_one_of_four_stopped_blocks_finalize_and_the_restarted_one_syncs_and_rejoins(
+def test_with_one_of_four_stopped_blocks_finalize_with_round_changes_on_its_turns_and_it_rejoins(
     network: QbftNetwork,
 ) -> None:
     stopped = network.validators[1]
@@ -41,6 +50,11 @@ def test_with_one_of_four_stopped_blocks_finalize_and_the_restarted_one_syncs_an
     start = min(head_number(m) for m in live)
     wait_for(lambda: min(head_number(m) for m in live) >= start + 5, timeout=90)
     assert_one_history(live, start + 5)
+    finalized = [block(live[0], number) for number in range(start + 1, start + 6)]
+    assert "0x" + stopped.url.address.hex() not in {b["miner"] for b in finalized}
+    assert (
+        max(decode_extra_data(bytes.fromhex(str(b["extraData"])[2:])).round for b in finalized) >= 1
+    )
 
     network.start(stopped)
     target = max(head_number(m) for m in live)
