@@ -39,6 +39,7 @@ class QbftNetwork:
     root: Path
     validators: list[Member]
     observers: list[Member] = field(default_factory=list)
+    max_round_timeout: str = MAX_ROUND_TIMEOUT_SECONDS
 
     @classmethod
     def create(cls, root: Path, size: int, *, request_timeout: int = 1) -> QbftNetwork:
@@ -73,7 +74,7 @@ class QbftNetwork:
         arguments = [
             "--p2p", f"127.0.0.1:{member.url.port}",
             *(arg for url in peers for arg in ("--peer", str(url))),
-            "--max-round-timeout", MAX_ROUND_TIMEOUT_SECONDS,
+            "--max-round-timeout", self.max_round_timeout,
         ]  # fmt: skip
         if member.observer:
             arguments.append("--observer")
