@@ -63,6 +63,7 @@ def genesis_document(
     *,
     chain_id: int = DEFAULT_CHAIN_ID,
     block_period_seconds: int = 1,
+    request_timeout_seconds: int = 4,
     gas_limit: int = DEFAULT_GAS_LIMIT,
     timestamp: int = 0,
     vanity: bytes = b"\x00" * 32,
@@ -90,7 +91,7 @@ def genesis_document(
     config["qbft"] = {
         "blockperiodseconds": block_period_seconds,
         "epochlength": 30000,
-        "requesttimeoutseconds": 4,
+        "requesttimeoutseconds": request_timeout_seconds,
     }
     return {
         "config": config,
@@ -141,6 +142,7 @@ def write_network(
     accounts: int = 5,
     chain_id: int = DEFAULT_CHAIN_ID,
     block_period_seconds: int = 1,
+    request_timeout_seconds: int = 4,
     dev_only_keys: bool = False,
     timestamp: int | None = None,
     consortium: Consortium | None = None,
@@ -173,6 +175,7 @@ def write_network(
         [address_of(k) for k in keys.accounts],
         chain_id=chain_id,
         block_period_seconds=block_period_seconds,
+        request_timeout_seconds=request_timeout_seconds,
         timestamp=int(time.time()) if timestamp is None else timestamp,
         vanity=secrets.token_bytes(32),
         predeployed=predeployed,

@@ -21,7 +21,12 @@ from node.chain.ledger import GenesisMismatchError
 from node.chain_transfer import export_chain, import_chain
 from node.consensus.describe import decode_and_describe, describe_extra_data, parse_hex
 from node.datadir import DataDir, DataDirError, init_datadir
+from node.devnet import DevnetError
+from node.devnet import run as run_devnet
 from node.logs import configure_logging
+from node.p2p.allowlist import read_allowlist_file
+from node.p2p.network import NetworkSettings
+from node.p2p.peer_url import PeerUrl, PeerUrlError, parse_peer_url
 from node.rpc.limits import RpcLimits, WebSocketLimits
 from node.service import Node, NodeConfig
 from node.storage.leveldb import DatabaseLockedError
@@ -46,6 +51,7 @@ def _print_endpoints(node: Node, extra_lines: Sequence[str] = ()) -> None:
         f"  validator     {'yes' if node.is_validator else 'no'} (0x{node.address.hex()})",
         f"  JSON-RPC      {node.rpc_url}",
         *([f"  WebSocket     {node.ws_url}"] if node.ws_url else []),
+        *([f"  P2P           {node.network.network.url}"] if node.network else []),
         *extra_lines,
         "Press Ctrl-C to stop.",
     ]
@@ -133,10 +139,34 @@ def _add_rpc_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _peer_url(text: str) -> PeerUrl:
+    try:
+        return parse_peer_url(text)
+    except PeerUrlError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def cmd_run(args: argparse.Namespace) -> None:
+    p2p = None
+    if args.p2p is not None:
+        p2p = NetworkSettings(host=args.p2p[0], port=args.p2p[1], peers=tuple(args.peer))
+    elif args.peer or args.observer:
+        raise UsageError("--peer and --observer need --p2p HOST:PORT")
+    if p2p is not None and args.no_empty_blocks:
+        raise UsageError(
+            "--no-empty-blocks applies to a one-validator node without --p2p:"
+            " on the QBFT network a block is proposed every block period"
+        )
+    allowed = [url.public_key for url in args.peer]
+    if args.allowlist is not None:
+        allowed += read_allowlist_file(args.allowlist)
     config = NodeConfig(
         datadir=args.datadir,
         produce_empty_blocks=not args.no_empty_blocks,
+        p2p=p2p,
+        allowed_keys=tuple(allowed),
+        observer=args.observer,
+        max_round_timeout_seconds=args.max_round_timeout,
         **_rpc_settings(args),
     )
     asyncio.run(_serve(config))
@@ -171,6 +201,7 @@ def cmd_genesis_new(args: argparse.Namespace) -> None:
             accounts=args.accounts,
             chain_id=args.chain_id,
             block_period_seconds=args.block_period,
+            request_timeout_seconds=args.request_timeout,
             dev_only_keys=args.dev_only_keys,
         )
     except NetworkExistsError as error:
@@ -181,7 +212,16 @@ def cmd_genesis_new(args: argparse.Namespace) -> None:
 
 
 def cmd_devnet(args: argparse.Namespace) -> None:
-    """A one-validator network with the well-known DEV ONLY keys, created on first use."""
+    """A network with the well-known DEV ONLY keys, created on first use: N validator
+    processes and an observer, or (``--validators 1``) one validator in this process."""
+    if args.validators < 1:
+        raise UsageError("--validators must be at least 1")
+    if args.validators > 1:
+        host, port = args.rpc
+        ws_port = None if args.ws is None else args.ws[1]
+        ports = (port, ws_port, args.p2p_port)
+        run_devnet(args.datadir, args.validators, host, ports, args.log_level)
+        return
     network = args.datadir / "network"
     node_dir = args.datadir / "validator-1"
     if not (network / "genesis.json").exists():
@@ -222,6 +262,28 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-empty-blocks", action="store_true", help="produce blocks only when there are txs"
     )
+    run.add_argument(
+        "--p2p", type=_host_port, metavar="HOST:PORT", help="join the peer network, listening here"
+    )
+    run.add_argument(
+        "--peer",
+        type=_peer_url,
+        action="append",
+        default=[],
+        metavar="dcl://PUBKEY@HOST:PORT",
+        help="a peer to dial and allow (repeatable); PUBKEY is its node key's 64-byte public key",
+    )
+    run.add_argument(
+        "--allowlist", type=Path, help="file of further node public keys allowed to connect"
+    )
+    run.add_argument("--observer", action="store_true", help="follow the chain without voting")
+    run.add_argument(
+        "--max-round-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="cap of the QBFT round timeout (requesttimeoutseconds * 2^round)",
+    )
     run.set_defaults(handler=cmd_run)
 
     importer = commands.add_parser(
@@ -258,13 +320,18 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--chain-id", type=int, default=1337)
     new.add_argument("--block-period", type=int, default=1, help="seconds between blocks")
     new.add_argument(
+        "--request-timeout", type=int, default=4, help="QBFT round-0 timeout, in seconds"
+    )
+    new.add_argument(
         "--dev-only-keys", action="store_true", help="use the public, well-known DEV ONLY keys"
     )
     new.add_argument("--out", type=Path, required=True)
     new.set_defaults(handler=cmd_genesis_new)
 
-    devnet = commands.add_parser("devnet", help="run a local one-validator dev network")
+    devnet = commands.add_parser("devnet", help="run a local dev network")
     devnet.add_argument("--datadir", type=Path, default=Path("devnet-data"))
+    devnet.add_argument("--validators", type=int, default=4, help="validator processes")
+    devnet.add_argument("--p2p-port", type=int, default=30303, help="first peer-to-peer port")
     _add_rpc_options(devnet)
     devnet.set_defaults(handler=cmd_devnet)
 
@@ -287,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.handler(args)
     except (
         UsageError,
+        DevnetError,
+        PeerUrlError,
         DataDirError,
         GenesisError,
         GenesisMismatchError,

@@ -20,17 +20,21 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from aiohttp import web
-from eth.abc import BlockHeaderAPI, ReceiptAPI, SignedTransactionAPI
+from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 from eth_typing import Address, Hash32
 
 from node import __version__
 from node.chain.header import QbftBlock, QbftBlockHeader
-from node.chain.ledger import BuiltBlock, Ledger
+from node.chain.ledger import BuiltBlock, Ledger, RejectedTransaction
 from node.chain.seals import address_of
+from node.consensus.config import QbftConfig as ConsensusConfig
 from node.datadir import DataDir
 from node.head_state import HeadAccounts
+from node.network_service import NetworkRole, NetworkService
+from node.p2p.network import NetworkSettings
 from node.producer import BlockProducer, ProductionSettings
+from node.qbft_runner import PoolOnLoop, QbftRunner
 from node.rpc.backend import PooledBySender
 from node.rpc.filters import FilterRegistry
 from node.rpc.format import new_head_json, transaction_json
@@ -64,6 +68,10 @@ class NodeConfig:
     ws_address: tuple[str, int] | None = None
     """Where to serve JSON-RPC over WebSocket; None serves none."""
     ws_limits: WebSocketLimits = field(default_factory=WebSocketLimits)
+    p2p: NetworkSettings | None = None
+    allowed_keys: tuple[bytes, ...] = ()
+    observer: bool = False
+    max_round_timeout_seconds: float = 30.0
 
 
 class Node:
@@ -90,6 +98,8 @@ class Node:
         self._query_executor = ThreadPoolExecutor(2, thread_name_prefix="query")
         self._producer: BlockProducer | None = None
         self._producer_task: asyncio.Task[None] | None = None
+        self._runner_task: asyncio.Task[None] | None = None
+        self.network: NetworkService | None = None
         self._runner: web.AppRunner | None = None
         self._ws_runner: web.AppRunner | None = None
         self._log_notices: asyncio.Task[None] | None = None
@@ -130,6 +140,8 @@ class Node:
         )
         if self._producer is not None:
             self._producer.notify_transaction()
+        if self.network is not None:
+            self.network.transaction_pooled(raw)
         return tx_hash
 
     def pending_nonce(self, address: bytes) -> int:
@@ -181,13 +193,18 @@ class Node:
             await self._start_ws(*self.config.ws_address)
         genesis = self._ledger.genesis
         validators = self._ledger.validators_after(self._head)
-        if self.is_validator and len(validators) > 1:
+        votes = self.is_validator and not self.config.observer and genesis.qbft is not None
+        if self.config.p2p is not None:
+            await self._start_network(votes)
+        if votes and len(validators) > 1 and self.network is None:
             logger.warning(
                 "not producing: this node holds one of several validator keys, and collecting"
-                " the other validators' commit seals needs the QBFT network",
+                " the other validators' commit seals needs the QBFT network (--p2p)",
                 extra={"fields": {"validators": len(validators)}},
             )
-        elif self.is_validator and genesis.qbft is not None:
+        elif votes and self.network is None and self._core_can_produce_alone():
+            self._runner_task = asyncio.create_task(self._run_alone(), name="qbft")
+        elif votes and self.network is None and genesis.qbft is not None:
             self._producer = BlockProducer(
                 ledger=self._ledger,
                 pool=self.pool,
@@ -213,14 +230,70 @@ class Node:
             },
         )
 
+    def _core_can_produce_alone(self) -> bool:
+        """A lone validator runs the QBFT core with a quorum of one (measured as fast as the
+        direct producer) unless it must wait for transactions, which only the producer
+        does: ``--no-empty-blocks`` or an ``emptyblockperiodseconds`` above the period."""
+        qbft = self._ledger.genesis.qbft
+        return (
+            qbft is not None
+            and self.config.produce_empty_blocks
+            and qbft.empty_block_period_seconds <= qbft.block_period_seconds
+        )
+
+    async def _run_alone(self) -> None:
+        runner = QbftRunner(
+            self._ledger,
+            self._key,
+            self._consensus_config(),
+            self._chain_executor,
+            PoolOnLoop(self.pool),
+            self._on_imported,
+            lambda code, data: None,
+        )
+        await runner.run()
+
+    def _consensus_config(self) -> ConsensusConfig:
+        qbft = self._ledger.genesis.qbft
+        return ConsensusConfig(
+            block_period_seconds=qbft.block_period_seconds if qbft else 1,
+            request_timeout_seconds=qbft.request_timeout_seconds if qbft else 1,
+            max_round_timeout_seconds=self.config.max_round_timeout_seconds,
+        )
+
+    async def _start_network(self, votes: bool) -> None:
+        """Join the peer network; a validator of a multi-validator chain also votes."""
+        assert self.config.p2p is not None
+        role = NetworkRole(
+            self.config.p2p, self.config.allowed_keys, votes, self._consensus_config()
+        )
+        self.network = NetworkService(
+            role,
+            self._ledger,
+            self._key,
+            self.pool,
+            self._chain_executor,
+            self._query_executor,
+            self.submit_raw_transaction,
+            self._on_imported,
+        )
+        await self.network.start()
+
     def _on_block(self, block: QbftBlock, built: BuiltBlock) -> None:
+        self._on_imported(block, built.rejected)
+
+    def _on_imported(self, block: QbftBlock, rejected: Sequence[RejectedTransaction]) -> None:
+        if block.number <= self._head.block_number:
+            return
         self._head = cast(QbftBlockHeader, block.header)
         self._accounts.move_to(self._head)
         self.pool.on_new_head((tx.hash for tx in block.transactions), self._accounts)
-        for rejected in built.rejected:
-            self.pool.drop(rejected.hash, rejected.reason)
+        for item in rejected:
+            self.pool.drop(item.hash, item.reason)
         self._filters.on_block(self._head.hash, self._head.block_number)
-        self._publish_block(block, built.receipts)
+        self._publish_block(block)
+        if self.network is not None:
+            self.network.head_changed()
 
     async def _start_ws(self, host: str, port: int) -> None:
         app = create_ws_app(
@@ -232,7 +305,7 @@ class Node:
         bound_host, bound_port = self._ws_runner.addresses[0][:2]
         self.ws_url = f"ws://{bound_host}:{bound_port}"
 
-    def _publish_block(self, block: QbftBlock, receipts: Sequence[ReceiptAPI]) -> None:
+    def _publish_block(self, block: QbftBlock) -> None:
         """Notify subscribers; nothing is formatted for a kind no one subscribed to."""
         header = cast(QbftBlockHeader, block.header)
         if self._subscriptions.has(SubscriptionKind.NEW_HEADS):
@@ -241,7 +314,7 @@ class Node:
         if subscriptions:
             previous = self._log_notices
             self._log_notices = asyncio.create_task(
-                self._publish_logs(previous, subscriptions, header, block, receipts),
+                self._publish_logs(previous, subscriptions, header, block),
                 name="log notifications",
             )
 
@@ -251,13 +324,14 @@ class Node:
         subscriptions: list[Subscription],
         header: QbftBlockHeader,
         block: QbftBlock,
-        receipts: Sequence[ReceiptAPI],
     ) -> None:
-        """Match a block's logs on a worker thread, then notify after the previous block's."""
+        """Read and match a block's logs on a worker thread (the block may have come from the
+        core, a peer or sync), then notify after the previous block's."""
         try:
             results = await self.run_query(
                 lambda: match_logs(
-                    subscriptions, new_block_logs(header, block.transactions, receipts)
+                    subscriptions,
+                    new_block_logs(header, block.transactions, self._ledger.receipts(header)),
                 )
             )
         except Exception:
@@ -269,16 +343,19 @@ class Node:
 
     async def stop(self) -> None:
         """Stop producing, let a block being written finish, then close the database."""
-        if self._producer_task is not None:
-            self._producer_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._producer_task
+        for task in (self._producer_task, self._runner_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._log_notices is not None:
             self._log_notices.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._log_notices
         if self._ws_runner is not None:
             await self._ws_runner.cleanup()
+        if self.network is not None:
+            await self.network.stop()
         if self._runner is not None:
             await self._runner.cleanup()
         loop = asyncio.get_running_loop()

@@ -7,7 +7,7 @@ They must be serialised by the caller (the node runs them on one worker thread);
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -130,8 +130,13 @@ class Ledger(ChainReader):
         timestamp: int,
         round_number: int = 0,
         parent: BlockHeaderAPI | None = None,
+        out_of_time: Callable[[], bool] | None = None,
     ) -> BuiltBlock:
         """Execute ``transactions`` in order on ``parent`` (the head by default).
+
+        Once ``out_of_time()`` is true the remaining transactions are deferred, so a proposer
+        under load still proposes in time for its round (Besu's transaction selection time
+        limit).
 
         A transaction that fails validation against the evolving state (or that py-evm fails
         to execute for any other reason) is rolled back, left out and reported; later
@@ -162,7 +167,7 @@ class Ledger(ChainReader):
         deferred: list[Hash32] = []
         blocked_senders: set[bytes] = set()
         for tx in transactions:
-            if tx.sender in blocked_senders:
+            if tx.sender in blocked_senders or (out_of_time is not None and out_of_time()):
                 deferred.append(tx.hash)
                 continue
             if tx.gas > running.gas_limit - running.gas_used:
@@ -295,6 +300,23 @@ class Ledger(ChainReader):
         )
         writes.flush()
         return cast(QbftBlock, imported)
+
+    def execute_proposal(self, block: BlockAPI, *, now: float) -> BuiltBlock:
+        """Check a proposed (unsealed) block against its parent and execute it, writing
+        nothing: a validator votes for it only if this passes, and :meth:`commit_sealed` later
+        writes the same execution with the seals, so no block runs twice on a validator."""
+        writes = PendingBlockWrites(self.db)
+        parent = self._parent_of(block.header, writes)
+        validators = self.validators_after(parent)
+        extra = decoded_extra(block.header)
+        check_validators_listed(extra, validators)
+        check_vanity(extra, next_vanity(parent))
+        check_proposer(block.header, validators)
+        check_not_in_future(block.header, now)
+        self.chain_class.get_vm_class(block.header).validate_header(block.header, parent)
+        executed = self.chain_class(writes).import_block(block).imported_block
+        receipts = tuple(writes_chaindb_receipts(writes, executed.header))
+        return BuiltBlock(cast(QbftBlock, executed), receipts, (), (), writes)
 
     def _parent_of(self, header: BlockHeaderAPI, writes: PendingBlockWrites) -> BlockHeaderAPI:
         try:

@@ -16,7 +16,7 @@ from tests.support.node_process import start_dcl
 def test_devnet_prints_an_rpc_url_web3_with_the_poa_middleware_can_transact_on(
     tmp_path: Path,
 ) -> None:
-    devnet = start_dcl(tmp_path, "devnet", "--datadir", str(tmp_path))
+    devnet = start_dcl(tmp_path, "devnet", "--validators", "1", "--datadir", str(tmp_path))
     try:
         w3 = Web3(Web3.HTTPProvider(devnet.rpc_url))
         w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
@@ -43,12 +43,12 @@ def test_devnet_prints_an_rpc_url_web3_with_the_poa_middleware_can_transact_on(
 
 
 def test_devnet_restarts_on_its_existing_chain(tmp_path: Path) -> None:
-    first = start_dcl(tmp_path, "devnet", "--datadir", str(tmp_path))
+    first = start_dcl(tmp_path, "devnet", "--validators", "1", "--datadir", str(tmp_path))
     genesis = Web3(Web3.HTTPProvider(first.rpc_url)).provider.make_request(
         "eth_getBlockByNumber", ["0x0", False]
     )["result"]["hash"]
     assert first.stop() == 0
-    second = start_dcl(tmp_path, "devnet", "--datadir", str(tmp_path))
+    second = start_dcl(tmp_path, "devnet", "--validators", "1", "--datadir", str(tmp_path))
     try:
         again = Web3(Web3.HTTPProvider(second.rpc_url)).provider.make_request(
             "eth_getBlockByNumber", ["0x0", False]

@@ -2,7 +2,8 @@
 
 Pure cores know no I/O framework and no interface; the QBFT core reads no clock, starts no
 thread and touches no disk or socket (time reaches it only in events); the storage layer knows
-nothing of the chain rules above it; JSON-RPC reaches the node only through its backend
+nothing of the chain rules above it; the peer transport carries bytes and knows neither the
+consensus core nor the pool nor the disk; JSON-RPC reaches the node only through its backend
 protocol; the client SDK never imports the node, so it can be installed and used without it
 (the contract artifact loader therefore lives in the client, and the node imports it from
 there); the genesis generator builds files from the chain rules and the client's bindings,
@@ -46,6 +47,18 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "node.txpool",
         "node.p2p",
         "node.service",
+        "node.producer",
+        "node.cli",
+    ),
+    "node/p2p": (
+        "plyvel",
+        "node.storage",
+        "node.consensus",
+        "node.txpool",
+        "node.rpc",
+        "node.service",
+        "node.network_service",
+        "node.qbft_runner",
         "node.producer",
         "node.cli",
     ),

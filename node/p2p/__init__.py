@@ -1,0 +1,1 @@
+"""Authenticated WebSocket transport between validators and observers, gossip, block sync."""
