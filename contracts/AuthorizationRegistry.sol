@@ -165,10 +165,15 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         }
         if (!s.participants.hasActiveRoles(terms.grantee, 0)) revert GranteeNotActive(terms.grantee);
         bytes32 destinations = _checkTerms(terms, product);
-        if (
-            destinations != bytes32(0)
-                && (product.classification != IDataProductRegistry.Classification.General || product.personalInformation)
-        ) revert ExportNeedsOrder(terms.productId);
+        // A grantee outside the mainland (Hong Kong, Macao and Taiwan included) receives the data
+        // abroad even with no destination listed.
+        if (destinations != bytes32(0) || !Jurisdictions.isMainland(s.participants.participant(terms.grantee).jurisdiction))
+        {
+            if (!product.exportAllowed) revert ExportNotAllowed(terms.productId);
+            if (product.classification != IDataProductRegistry.Classification.General || product.personalInformation) {
+                revert ExportNeedsOrder(terms.productId);
+            }
+        }
         return _store(s, terms, destinations, msg.sender, 0);
     }
 
