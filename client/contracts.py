@@ -32,6 +32,7 @@ SYSTEM_CONTRACT_INDEX: dict[str, int] = {
     "AuthorizationRegistry": 4,
     "TradeSettlement": 5,
     "DemandBoard": 6,
+    "ExportBasisRegistry": 7,
 }
 """The fixed slot of each system contract; DemandBoard's is reserved."""
 

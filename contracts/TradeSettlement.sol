@@ -5,6 +5,7 @@ import {Jurisdictions, Roles} from "./interfaces/DomainTypes.sol";
 import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IDataProductRegistry} from "./interfaces/IDataProductRegistry.sol";
 import {IExchangeRegistry} from "./interfaces/IExchangeRegistry.sol";
+import {IExportBasisRegistry} from "./interfaces/IExportBasisRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {FeeSplit} from "./lib/FeeSplit.sol";
 
@@ -76,14 +77,6 @@ contract TradeSettlement {
         CourtJudgment,
         /// @notice The seller missed the delivery deadline and the buyer claimed a refund.
         NonDelivery
-    }
-
-    /// @notice The legal instrument behind a regulator-registered data export basis.
-    enum ExportBasisKind {
-        None,
-        SecurityAssessment,
-        StandardContractFiling,
-        Certification
     }
 
     /// @notice The usage terms the buyer asks for; the grant issued for the order carries them.
@@ -183,15 +176,6 @@ contract TradeSettlement {
         uint16 buyerExchangeFeeBps;
     }
 
-    /// @notice Keyed by (product, recipient): the exporter's data is the product's, and each
-    ///         instrument names the overseas recipient it covers.
-    struct ExportBasis {
-        ExportBasisKind kind;
-        bytes32 referenceHash;
-        uint64 validFrom;
-        uint64 validUntil;
-    }
-
     /// @notice Every field of a settled bill: the anchor a trade certificate proves.
     struct Certificate {
         uint256 orderId;
@@ -231,11 +215,16 @@ contract TradeSettlement {
         mapping(uint256 orderId => Order) orders;
         mapping(uint256 orderId => mapping(uint32 billNo => Bill)) bills;
         mapping(bytes32 exchange => FeeSchedule) feeSchedules;
-        mapping(uint256 productId => mapping(address recipient => ExportBasis)) exportBases;
+        /// @notice The ExportBasisRegistry's proxy, which holds the export bases.
+        IExportBasisRegistry exportBases;
     }
 
     event Initialized(
-        address exchangeRegistry, address participantRegistry, address productRegistry, address authorizationRegistry
+        address exchangeRegistry,
+        address participantRegistry,
+        address productRegistry,
+        address authorizationRegistry,
+        address exportBasisRegistry
     );
     event FeeScheduleSet(bytes32 indexed exchange, uint16 listingFeeBps, uint16 buyerExchangeFeeBps, address operator);
     event OrderCreated(uint256 indexed orderId, Order order);
@@ -281,17 +270,6 @@ contract TradeSettlement {
     ///         off-chain payer acts on.
     event ClearingInstruction(uint256 indexed orderId, uint32 indexed billNo, Certificate certificate);
     event FreezeChanged(uint256 indexed orderId, bool frozen, address regulator, bytes32 reasonHash);
-    event ExportBasisRegistered(
-        uint256 indexed productId,
-        address indexed recipient,
-        ExportBasisKind kind,
-        bytes32 referenceHash,
-        uint64 validFrom,
-        uint64 validUntil,
-        address regulator
-    );
-    event ExportBasisRevoked(uint256 indexed productId, address indexed recipient, bytes32 reasonHash, address regulator);
-
     error AlreadyInitialized();
     error ZeroAddress();
     error NotExchangeOperator(address account);
@@ -348,8 +326,6 @@ contract TradeSettlement {
     error NoProposal(uint256 orderId, uint32 billNo);
     error ProposalMismatch(bytes32 proposalHash, bytes32 givenHash);
     error MediationAlreadyAccepted(uint256 orderId, uint32 billNo, address party);
-    error InvalidExportBasisKind(ExportBasisKind kind);
-    error NoExportBasis(uint256 productId, address recipient);
 
     /// @notice Locks the implementation: only a proxy's storage is ever initialized.
     constructor() {
@@ -361,20 +337,22 @@ contract TradeSettlement {
         address exchangeRegistry,
         address participantRegistry,
         address productRegistry,
-        address authorizationRegistry
+        address authorizationRegistry,
+        address exportBasisRegistry
     ) external {
         Layout storage s = _layout();
         if (s.initialized) revert AlreadyInitialized();
         if (
             exchangeRegistry == address(0) || participantRegistry == address(0) || productRegistry == address(0)
-                || authorizationRegistry == address(0)
+                || authorizationRegistry == address(0) || exportBasisRegistry == address(0)
         ) revert ZeroAddress();
         s.initialized = true;
         s.exchanges = IExchangeRegistry(exchangeRegistry);
         s.participants = IParticipantRegistry(participantRegistry);
         s.products = IDataProductRegistry(productRegistry);
         s.authorizations = IAuthorizationRegistry(authorizationRegistry);
-        emit Initialized(exchangeRegistry, participantRegistry, productRegistry, authorizationRegistry);
+        s.exportBases = IExportBasisRegistry(exportBasisRegistry);
+        emit Initialized(exchangeRegistry, participantRegistry, productRegistry, authorizationRegistry, exportBasisRegistry);
     }
 
     // ----- fee schedules -----
@@ -511,7 +489,9 @@ contract TradeSettlement {
         b.paidAt = uint64(block.timestamp);
         b.paymentEvidence = paymentEvidence;
         emit BillPaid(orderId, billNo, next, paymentEvidence, msg.sender, uint64(block.timestamp));
-        if (!o.metered) _issueAuthorization(s, orderId, o);
+        if (!o.metered) {
+            _issueAuthorization(s, orderId, o);
+        }
     }
 
     /// @notice The seller records delivery of a paid fixed-price order before its deadline.
@@ -698,37 +678,6 @@ contract TradeSettlement {
         emit FreezeChanged(orderId, frozen, msg.sender, reasonHash);
     }
 
-    /// @notice A regulator registers (or renews) the basis on which `productId`'s data may be
-    ///         exported to `recipient`.
-    function registerExportBasis(
-        uint256 productId,
-        address recipient,
-        ExportBasisKind kind,
-        bytes32 referenceHash,
-        uint64 validFrom,
-        uint64 validUntil
-    ) external {
-        Layout storage s = _layout();
-        _requireRegulator(s);
-        if (kind == ExportBasisKind.None) revert InvalidExportBasisKind(kind);
-        if (recipient == address(0)) revert ZeroAddress();
-        if (referenceHash == bytes32(0)) revert MissingHash();
-        if (validUntil <= validFrom) revert InvalidValidity(validFrom, validUntil);
-        s.exportBases[productId][recipient] = ExportBasis(kind, referenceHash, validFrom, validUntil);
-        emit ExportBasisRegistered(productId, recipient, kind, referenceHash, validFrom, validUntil, msg.sender);
-    }
-
-    function revokeExportBasis(uint256 productId, address recipient, bytes32 reasonHash) external {
-        Layout storage s = _layout();
-        _requireRegulator(s);
-        if (s.exportBases[productId][recipient].kind == ExportBasisKind.None) {
-            revert NoExportBasis(productId, recipient);
-        }
-        if (reasonHash == bytes32(0)) revert MissingHash();
-        delete s.exportBases[productId][recipient];
-        emit ExportBasisRevoked(productId, recipient, reasonHash, msg.sender);
-    }
-
     // ----- views -----
 
     function order(uint256 orderId) external view returns (Order memory o) {
@@ -745,17 +694,6 @@ contract TradeSettlement {
 
     function feeSchedule(bytes32 exchange) external view returns (FeeSchedule memory) {
         return _layout().feeSchedules[exchange];
-    }
-
-    function exportBasis(uint256 productId, address recipient) external view returns (ExportBasis memory) {
-        return _layout().exportBases[productId][recipient];
-    }
-
-    /// @notice True while a registered basis covers exporting `productId` to `recipient`.
-    function exportBasisValid(uint256 productId, address recipient) public view returns (bool) {
-        ExportBasis storage basis = _layout().exportBases[productId][recipient];
-        return basis.kind != ExportBasisKind.None && block.timestamp >= basis.validFrom
-            && block.timestamp < basis.validUntil;
     }
 
     // ----- internals -----
@@ -782,6 +720,16 @@ contract TradeSettlement {
         if (!s.participants.hasActiveRoles(msg.sender, Roles.BUYER)) revert NotActiveBuyer(msg.sender);
         if (!s.participants.hasActiveRoles(supplier, Roles.SUPPLIER)) revert SupplierNotActive(supplier);
         if (supplier == msg.sender) revert SelfTrade(msg.sender);
+    }
+
+    /// @dev A new obligation (acceptance, or the grant a payment issues) needs the product still
+    ///      Listed and both parties still active in their roles; winding down an existing one
+    ///      (confirm, finalize, disputes, non-delivery claims, invoices, statements) does not.
+    function _requireInGoodStanding(Layout storage s, Order storage o) internal view {
+        IDataProductRegistry.ProductStatus listed = s.products.productTerms(o.productId).status;
+        if (listed != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(o.productId, listed);
+        if (!s.participants.hasActiveRoles(o.seller, Roles.SUPPLIER)) revert SupplierNotActive(o.seller);
+        if (!s.participants.hasActiveRoles(o.buyer, Roles.BUYER)) revert NotActiveBuyer(o.buyer);
     }
 
     function _checkListing(
@@ -852,7 +800,7 @@ contract TradeSettlement {
         if (!terms.exportAllowed) revert ExportNotAllowed(request.productId);
         needsBasis =
             terms.classification != IDataProductRegistry.Classification.General || terms.personalInformation;
-        if (needsBasis && !exportBasisValid(request.productId, msg.sender)) {
+        if (needsBasis && !s.exportBases.exportBasisValid(request.productId, msg.sender)) {
             revert ExportBasisRequired(request.productId, msg.sender);
         }
     }
@@ -886,7 +834,7 @@ contract TradeSettlement {
     }
 
     function _issueAuthorization(Layout storage s, uint256 orderId, Order storage o) internal {
-        if (o.needsExportBasis && !exportBasisValid(o.productId, o.buyer)) {
+        if (o.needsExportBasis && !s.exportBases.exportBasisValid(o.productId, o.buyer)) {
             revert ExportBasisRequired(o.productId, o.buyer);
         }
         GrantRequest storage g = o.grant;

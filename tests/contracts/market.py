@@ -152,6 +152,10 @@ class Market:
     def authorizations(self) -> Contract:
         return self.system.contracts["AuthorizationRegistry"]
 
+    @property
+    def export_bases(self) -> Contract:
+        return self.system.contracts["ExportBasisRegistry"]
+
     def terms(self, **changes: Any) -> dict[str, Any]:
         """Listing terms of a fixed-price general dataset, with `changes` applied."""
         terms: dict[str, Any] = {

@@ -53,13 +53,13 @@ def _expect_order_rejected(market: Market, request: dict[str, Any], error: str, 
 
 
 def test_initialize_cannot_run_a_second_time(market: Market) -> None:
-    call = market.settlement.functions.initialize(*[market.stranger] * 4)
+    call = market.settlement.functions.initialize(*[market.stranger] * 5)
     market.chain.expect_revert(call, market.stranger, "AlreadyInitialized")
 
 
 def test_the_implementation_is_locked_against_initialize(market: Market) -> None:
     implementation = market.chain.deploy("TradeSettlement")
-    call = implementation.functions.initialize(*[market.stranger] * 4)
+    call = implementation.functions.initialize(*[market.stranger] * 5)
     market.chain.expect_revert(call, market.stranger, "AlreadyInitialized")
 
 
@@ -68,7 +68,11 @@ def test_initialize_rejects_a_zero_registry_address(market: Market) -> None:
     implementation = chain.deploy("TradeSettlement")
     zero = "0x" + "00" * 20
     init = implementation.functions.initialize(
-        market.exchanges.address, zero, market.products.address, market.authorizations.address
+        market.exchanges.address,
+        zero,
+        market.products.address,
+        market.authorizations.address,
+        market.export_bases.address,
     )._encode_transaction_data()
     compiled = artifact("UpgradeProxy")
     proxy = chain.w3.eth.contract(abi=compiled.abi, bytecode=compiled.bytecode)
@@ -488,6 +492,7 @@ def test_initialization_is_recorded_with_the_registry_addresses(market: Market) 
         market.participants.address,
         market.products.address,
         market.authorizations.address,
+        market.export_bases.address,
     )._encode_transaction_data()
     proxy = chain.deploy("UpgradeProxy", implementation.address, market.exchanges.address, init)
     [log] = (
@@ -500,4 +505,5 @@ def test_initialization_is_recorded_with_the_registry_addresses(market: Market) 
         "participantRegistry": market.participants.address,
         "productRegistry": market.products.address,
         "authorizationRegistry": market.authorizations.address,
+        "exportBasisRegistry": market.export_bases.address,
     }

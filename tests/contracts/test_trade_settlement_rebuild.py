@@ -1,4 +1,5 @@
-"""TradeSettlement's whole state, rebuilt from its events alone, equals what its views return."""
+"""TradeSettlement's whole state (with the ExportBasisRegistry's bases), rebuilt from their
+events alone, equals what their views return."""
 
 from __future__ import annotations
 
@@ -25,8 +26,12 @@ from tests.contracts.market import (
 
 
 def all_events(market: Market) -> list[tuple[str, dict[str, Any]]]:
-    """Every TradeSettlement event since genesis, in log order, decoded from the raw logs."""
-    addresses = {"TradeSettlement": market.settlement.address}
+    """Every TradeSettlement and ExportBasisRegistry event since genesis, in log order, decoded
+    from the raw logs."""
+    addresses = {
+        "TradeSettlement": market.settlement.address,
+        "ExportBasisRegistry": market.export_bases.address,
+    }
     return [(e.name, e.args) for e in fetch_market_events(market.chain.w3, addresses)]
 
 
@@ -34,6 +39,7 @@ def run_a_busy_market(market: Market) -> None:
     """Orders through every transition: settled and cleared, cancelled both ways, refunded for
     non-delivery, mediated, awarded, frozen and released, metered with statements."""
     s = market.settlement.functions
+    bases = market.export_bases.functions
     send = market.chain.transact
     cleared = market.settled()
     send(s.recordInvoice(cleared, 0, h("invoice")), market.seller)
@@ -80,7 +86,7 @@ def run_a_busy_market(market: Market) -> None:
     send(s.setFeeSchedule(10, 20), market.operator_c)
     now = market.chain.timestamp
     send(
-        s.registerExportBasis(
+        bases.registerExportBasis(
             IMPORTANT_PRODUCT,
             market.foreign_buyer,
             ExportBasisKind.CERTIFICATION,
@@ -91,12 +97,12 @@ def run_a_busy_market(market: Market) -> None:
         market.regulator,
     )
     send(
-        s.registerExportBasis(
+        bases.registerExportBasis(
             IMPORTANT_PRODUCT, market.buyer, ExportBasisKind.SECURITY_ASSESSMENT, h("s"), 1, 2
         ),
         market.regulator,
     )
-    send(s.revokeExportBasis(IMPORTANT_PRODUCT, market.buyer, h("gone")), market.regulator)
+    send(bases.revokeExportBasis(IMPORTANT_PRODUCT, market.buyer, h("gone")), market.regulator)
     market.create(IMPORTANT_PRODUCT, buyer=market.foreign_buyer)
     market.chain.advance(max(INSPECTION_PERIOD, DELIVERY_DEADLINE, DISPUTE_WINDOW) + 1)
     send(s.finalizeClearing(cleared, 0), market.stranger)
@@ -120,7 +126,7 @@ def test_the_state_rebuilt_from_events_equals_the_contract_state(market: Market)
     for code in (EXCHANGE_A, EXCHANGE_B, EXCHANGE_C):
         assert rebuilt.fee_schedules[code] == market.settlement.functions.feeSchedule(code).call()
     for recipient in (market.buyer, market.foreign_buyer):
-        expected = market.settlement.functions.exportBasis(IMPORTANT_PRODUCT, recipient).call()
+        expected = market.export_bases.functions.exportBasis(IMPORTANT_PRODUCT, recipient).call()
         assert (
             rebuilt.export_bases.get((IMPORTANT_PRODUCT, recipient), (0, bytes(32), 0, 0))
             == expected
