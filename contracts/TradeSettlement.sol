@@ -395,8 +395,7 @@ contract TradeSettlement {
         Order storage o = _order(s, orderId);
         if (msg.sender != o.seller) revert NotSeller(msg.sender);
         _requireOrderStatus(orderId, o, OrderStatus.Created);
-        IDataProductRegistry.ProductStatus listed = s.products.productTerms(o.productId).status;
-        if (listed != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(o.productId, listed);
+        _requireInGoodStanding(s, o);
         o.status = OrderStatus.Accepted;
         uint128 billAmount;
         if (o.metered) {
@@ -490,6 +489,7 @@ contract TradeSettlement {
         b.paymentEvidence = paymentEvidence;
         emit BillPaid(orderId, billNo, next, paymentEvidence, msg.sender, uint64(block.timestamp));
         if (!o.metered) {
+            _requireInGoodStanding(s, o);
             _issueAuthorization(s, orderId, o);
         }
     }
@@ -499,6 +499,7 @@ contract TradeSettlement {
         Layout storage s = _layout();
         Order storage o = _order(s, orderId);
         if (msg.sender != o.seller) revert NotSeller(msg.sender);
+        if (!s.participants.hasActiveRoles(o.seller, Roles.SUPPLIER)) revert SupplierNotActive(o.seller);
         Bill storage b = _fixedBill(s, orderId, o);
         _requireBillStatus(orderId, 0, b, BillStatus.Paid);
         _requireNoOpenDispute(orderId, 0, b);
