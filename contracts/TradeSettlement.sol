@@ -137,7 +137,8 @@ contract TradeSettlement {
         uint32 statementCount;
         /// @notice Per-call or subscription product: settled by usage statements.
         bool metered;
-        /// @notice Cross-border trade of important data or personal information.
+        /// @notice Cross-border trade of important data or personal information, as at order time
+        ///         (accept and payment apply the export rule again to the current listing).
         bool needsExportBasis;
         OrderStatus status;
         uint8 cancelConsents;
@@ -726,11 +727,16 @@ contract TradeSettlement {
     /// @dev A new obligation (acceptance, or the grant a payment issues) needs the product still
     ///      Listed and both parties still active in their roles; winding down an existing one
     ///      (confirm, finalize, disputes, non-delivery claims, invoices, statements) does not.
+    ///      The export rule is applied again with the product's current terms, so a listing
+    ///      reclassified or closed to export since the order cannot be exported on old terms.
     function _requireInGoodStanding(Layout storage s, Order storage o) internal view {
-        IDataProductRegistry.ProductStatus listed = s.products.productTerms(o.productId).status;
-        if (listed != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(o.productId, listed);
+        uint256 productId = o.productId;
+        IDataProductRegistry.ProductTerms memory terms = s.products.productTerms(productId);
+        if (terms.status != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(productId, terms.status);
+        address buyer = o.buyer;
         if (!s.participants.hasActiveRoles(o.seller, Roles.SUPPLIER)) revert SupplierNotActive(o.seller);
-        if (!s.participants.hasActiveRoles(o.buyer, Roles.BUYER)) revert NotActiveBuyer(o.buyer);
+        if (!s.participants.hasActiveRoles(buyer, Roles.BUYER)) revert NotActiveBuyer(buyer);
+        _exportRule(s, productId, terms, buyer, o.grant.destinations.length);
     }
 
     function _checkListing(
@@ -795,15 +801,25 @@ contract TradeSettlement {
                 revert InvalidDestination(destination);
             }
         }
-        bytes2 jurisdiction = s.participants.participant(msg.sender).jurisdiction;
-        bool crossBorder = !Jurisdictions.isMainland(jurisdiction) || destinations.length > 0;
+        return _exportRule(s, request.productId, terms, msg.sender, destinations.length);
+    }
+
+    /// @notice A trade is cross-border when the buyer is outside the mainland (HK, MO and TW
+    ///         included) or the grant names destinations; then the product must allow export,
+    ///         and important data or personal information needs a valid export basis.
+    function _exportRule(
+        Layout storage s,
+        uint256 productId,
+        IDataProductRegistry.ProductTerms memory terms,
+        address buyer,
+        uint256 destinationCount
+    ) internal view returns (bool needsBasis) {
+        bool crossBorder = !Jurisdictions.isMainland(s.participants.participant(buyer).jurisdiction) || destinationCount > 0;
         if (!crossBorder) return false;
-        if (!terms.exportAllowed) revert ExportNotAllowed(request.productId);
+        if (!terms.exportAllowed) revert ExportNotAllowed(productId);
         needsBasis =
             terms.classification != IDataProductRegistry.Classification.General || terms.personalInformation;
-        if (needsBasis && !s.exportBases.exportBasisValid(request.productId, msg.sender)) {
-            revert ExportBasisRequired(request.productId, msg.sender);
-        }
+        if (needsBasis && !s.exportBases.exportBasisValid(productId, buyer)) revert ExportBasisRequired(productId, buyer);
     }
 
     function _storeOrder(
@@ -834,10 +850,8 @@ contract TradeSettlement {
         o.grant = request.grant;
     }
 
+    /// @dev Only after `_requireInGoodStanding`, which applies the export rule.
     function _issueAuthorization(Layout storage s, uint256 orderId, Order storage o) internal {
-        if (o.needsExportBasis && !s.exportBases.exportBasisValid(o.productId, o.buyer)) {
-            revert ExportBasisRequired(o.productId, o.buyer);
-        }
         GrantRequest storage g = o.grant;
         uint256 grantId = s.authorizations.issueForOrder(
             orderId,

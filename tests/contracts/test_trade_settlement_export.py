@@ -250,3 +250,75 @@ def test_revoking_a_basis_needs_a_reason(market: Market) -> None:
         IMPORTANT_PRODUCT, market.foreign_buyer, bytes(32)
     )
     market.chain.expect_revert(call, market.regulator, "MissingHash")
+
+
+# ----- the listing changed after the order -----
+
+
+def relist(market: Market, product_id: int, **changes: Any) -> None:
+    """The seller updates the listing with `changes`; an evaluator attests the new version and
+    the listing exchange approves it, so the product is Listed again at the next version."""
+    terms = {**market.product_terms(product_id), **changes}
+    market.chain.transact(market.products.functions.update(product_id, terms), market.seller)
+    version = market.version(product_id)
+    market.chain.transact(
+        market.products.functions.attestCompliance(
+            product_id, version, terms["complianceReportHash"]
+        ),
+        market.evaluator,
+    )
+    market.chain.transact(market.products.functions.approve(product_id, version), market.operator_a)
+
+
+def test_an_order_abroad_is_not_accepted_once_the_listing_closed_export(market: Market) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    relist(market, FIXED_PRODUCT, exportAllowed=False)
+    call = market.settlement.functions.accept(order_id)
+    market.chain.expect_revert(call, market.seller, "ExportNotAllowed", FIXED_PRODUCT)
+
+
+def test_an_accepted_order_abroad_is_not_granted_once_the_listing_closed_export(
+    market: Market,
+) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    market.chain.transact(market.settlement.functions.accept(order_id), market.seller)
+    relist(market, FIXED_PRODUCT, exportAllowed=False)
+    call = market.settlement.functions.pay(order_id, 0, h("payment"))
+    market.chain.expect_revert(call, market.operator_b, "ExportNotAllowed", FIXED_PRODUCT)
+    assert market.authorizations.functions.grantCount().call() == 0
+
+
+def test_an_order_abroad_of_data_reclassified_important_needs_a_basis_at_acceptance(
+    market: Market,
+) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    relist(market, FIXED_PRODUCT, classification=1)
+    call = market.settlement.functions.accept(order_id)
+    market.chain.expect_revert(
+        call, market.seller, "ExportBasisRequired", FIXED_PRODUCT, market.foreign_buyer
+    )
+
+
+def test_an_order_abroad_of_data_reclassified_important_needs_a_basis_at_payment(
+    market: Market,
+) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    market.chain.transact(market.settlement.functions.accept(order_id), market.seller)
+    relist(market, FIXED_PRODUCT, personalInformation=True)
+    call = market.settlement.functions.pay(order_id, 0, h("payment"))
+    market.chain.expect_revert(
+        call, market.operator_b, "ExportBasisRequired", FIXED_PRODUCT, market.foreign_buyer
+    )
+    register_basis(market, FIXED_PRODUCT, market.foreign_buyer)
+    market.chain.transact(call, market.operator_b)
+    assert market.order(order_id)["grantId"] == 1
+
+
+def test_an_order_abroad_survives_a_change_of_price_alone(market: Market) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    market.reprice(FIXED_PRODUCT, 99)
+    market.chain.transact(market.settlement.functions.accept(order_id), market.seller)
+    market.chain.transact(
+        market.settlement.functions.pay(order_id, 0, h("payment")), market.operator_b
+    )
+    assert market.order(order_id)["grantId"] == 1
