@@ -66,6 +66,7 @@ EMPTY_BILL = {
     "settledAt": 0,
     "proposedOutcome": 0,
     "mediationAcceptances": 0,
+    "mediationRound": 0,
     "proposedRefund": 0,
     "paymentEvidence": bytes(32),
     "deliveryEvidence": bytes(32),
@@ -172,6 +173,7 @@ def _apply_to_bill(
             proposedRefund=args["refund"],
             proposalHash=args["proposalHash"],
             mediationAcceptances=0,
+            mediationRound=args["round"],
         )
     elif name == "MediationAccepted":
         bill["mediationAcceptances"] |= 1 if args["party"] == order["buyer"] else 2

@@ -163,10 +163,14 @@ contract TradeSettlement {
         uint64 settledAt;
         Outcome proposedOutcome;
         uint8 mediationAcceptances;
+        /// @notice Proposals made so far on this bill; the current one's number is in its hash.
+        uint32 mediationRound;
         uint128 proposedRefund;
         bytes32 paymentEvidence;
         bytes32 deliveryEvidence;
         bytes32 invoiceHash;
+        /// @notice keccak256(abi.encode(orderId, billNo, outcome, refund, documentHash, round)) of
+        ///         the current mediation proposal: accepting it accepts exactly those terms.
         bytes32 proposalHash;
     }
 
@@ -254,7 +258,14 @@ contract TradeSettlement {
     event TradeSettled(uint256 indexed orderId, uint32 indexed billNo, Certificate certificate, address by);
     event DisputeRaised(uint256 indexed orderId, uint32 indexed billNo, address party, bytes32 reasonHash, uint64 raisedAt);
     event MediationProposed(
-        uint256 indexed orderId, uint32 indexed billNo, Outcome outcome, uint128 refund, bytes32 proposalHash, address operator
+        uint256 indexed orderId,
+        uint32 indexed billNo,
+        Outcome outcome,
+        uint128 refund,
+        bytes32 documentHash,
+        uint32 round,
+        bytes32 proposalHash,
+        address operator
     );
     event MediationAccepted(uint256 indexed orderId, uint32 indexed billNo, address party, bytes32 proposalHash);
     event DisputeResolved(
@@ -600,9 +611,12 @@ contract TradeSettlement {
         emit DisputeRaised(orderId, billNo, msg.sender, reasonHash, uint64(block.timestamp));
     }
 
-    /// @notice The listing exchange proposes a mediated outcome; a new proposal replaces the
-    ///         previous one and its acceptances.
-    function proposeMediation(uint256 orderId, uint32 billNo, Outcome outcome, uint128 refund, bytes32 proposalHash)
+    /// @notice The listing exchange proposes a mediated outcome with the hash of its mediation
+    ///         document; a new proposal replaces the previous one and its acceptances. The
+    ///         proposal's hash is computed here over the order, bill, outcome, refund, document
+    ///         and round, so a party's acceptance binds exactly those terms and no later proposal
+    ///         can reuse it.
+    function proposeMediation(uint256 orderId, uint32 billNo, Outcome outcome, uint128 refund, bytes32 documentHash)
         external
     {
         Layout storage s = _layout();
@@ -611,12 +625,15 @@ contract TradeSettlement {
         Bill storage b = s.bills[orderId][billNo];
         _requireOpenDispute(orderId, billNo, b);
         _checkOutcome(outcome, refund, b.amount);
-        if (proposalHash == bytes32(0)) revert MissingHash();
+        if (documentHash == bytes32(0)) revert MissingHash();
+        uint32 round = b.mediationRound + 1;
+        bytes32 proposalHash = keccak256(abi.encode(orderId, billNo, outcome, refund, documentHash, round));
         b.proposedOutcome = outcome;
         b.proposedRefund = refund;
         b.proposalHash = proposalHash;
         b.mediationAcceptances = 0;
-        emit MediationProposed(orderId, billNo, outcome, refund, proposalHash, msg.sender);
+        b.mediationRound = round;
+        emit MediationProposed(orderId, billNo, outcome, refund, documentHash, round, proposalHash, msg.sender);
     }
 
     /// @notice Buyer or seller accepts the current proposal, named by its hash; the second

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from client.market_rebuild import fetch_market_events
+from client.mediation import proposal_hash
 from client.settlement_events import rebuild
 from tests.contracts.market import (
     DELIVERY_DEADLINE,
@@ -53,13 +54,16 @@ def run_a_busy_market(market: Market) -> None:
     undelivered = market.paid()
     mediated = market.disputed()
     send(s.proposeMediation(mediated, 0, Outcome.RELEASE, 0, h("first")), market.operator_a)
-    send(s.acceptMediation(mediated, 0, h("first")), market.buyer)
+    first = proposal_hash(mediated, 0, Outcome.RELEASE, 0, h("first"), 1)
+    send(s.acceptMediation(mediated, 0, first), market.buyer)
     send(s.proposeMediation(mediated, 0, Outcome.PARTIAL, 5_000, h("second")), market.operator_a)
-    send(s.acceptMediation(mediated, 0, h("second")), market.seller)
-    send(s.acceptMediation(mediated, 0, h("second")), market.buyer)
+    second = proposal_hash(mediated, 0, Outcome.PARTIAL, 5_000, h("second"), 2)
+    send(s.acceptMediation(mediated, 0, second), market.seller)
+    send(s.acceptMediation(mediated, 0, second), market.buyer)
     pending = market.disputed()
     send(s.proposeMediation(pending, 0, Outcome.REFUND, 3 * FIXED_PRICE, h("p")), market.operator_a)
-    send(s.acceptMediation(pending, 0, h("p")), market.seller)
+    pending_hash = proposal_hash(pending, 0, Outcome.REFUND, 3 * FIXED_PRICE, h("p"), 1)
+    send(s.acceptMediation(pending, 0, pending_hash), market.seller)
     awarded = market.disputed()
     send(
         s.recordAward(
