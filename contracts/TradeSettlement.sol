@@ -8,6 +8,7 @@ import {IExchangeRegistry} from "./interfaces/IExchangeRegistry.sol";
 import {IExportBasisRegistry} from "./interfaces/IExportBasisRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {FeeSplit} from "./lib/FeeSplit.sol";
+import {GrantRules} from "./libraries/GrantRules.sol";
 
 /// @title TradeSettlement (交易结算)
 /// @notice Orders on listed data products, their payment, delivery and settlement, disputes,
@@ -22,7 +23,6 @@ import {FeeSplit} from "./lib/FeeSplit.sol";
 ///      emitted once, when its dispute window has closed (`finalizeClearing`) or when a dispute or
 ///      non-delivery has been resolved (those outcomes cannot be disputed again).
 contract TradeSettlement {
-    uint256 internal constant MAX_DESTINATIONS = 16;
     uint8 internal constant BUYER_CONSENT = 1;
     uint8 internal constant SELLER_CONSENT = 2;
     uint8 internal constant BOTH_CONSENTS = 3;
@@ -300,10 +300,6 @@ contract TradeSettlement {
     error AmountOverflow(uint64 quantity, uint128 unitPrice);
     error InvalidContractType(uint8 contractType);
     error MissingHash();
-    error RightNotOffered(uint8 right, uint8 offered);
-    error InvalidValidity(uint64 validFrom, uint64 validUntil);
-    error TooManyDestinations(uint256 count);
-    error InvalidDestination(bytes2 destination);
     error ExportNotAllowed(uint256 productId);
     error ExportBasisRequired(uint256 productId, address recipient);
     error UnknownOrder(uint256 orderId);
@@ -391,7 +387,7 @@ contract TradeSettlement {
         _checkParties(s, terms.supplier);
         IExchangeRegistry.Parameters memory p = s.exchanges.parameters();
         _checkCommercialTerms(s, p, request, terms);
-        bool needsBasis = _checkExport(s, request, terms);
+        bool needsBasis = _exportRule(s, request.productId, terms, msg.sender, request.grant.destinations.length);
         orderId = ++s.orderCount;
         Order storage o = s.orders[orderId];
         _storeOrder(o, p, request, terms);
@@ -423,7 +419,9 @@ contract TradeSettlement {
     }
 
     /// @notice Either party cancels a Created order alone; an Accepted one needs both, and only
-    ///         before anything was paid (a metered order: before its first statement).
+    ///         before anything was paid (a metered order: before its first statement) — or
+    ///         either alone once the requested grant's window has closed, since the grant
+    ///         could then never be issued (or used) and the bill would be stranded.
     function cancel(uint256 orderId) external {
         Layout storage s = _layout();
         Order storage o = _order(s, orderId);
@@ -446,7 +444,7 @@ contract TradeSettlement {
         uint8 consents = o.cancelConsents | party;
         o.cancelConsents = consents;
         emit CancellationConsented(orderId, msg.sender, consents);
-        if (consents == BOTH_CONSENTS) {
+        if (consents == BOTH_CONSENTS || o.grant.validUntil < block.timestamp) {
             o.status = OrderStatus.Cancelled;
             emit OrderCancelled(orderId, msg.sender);
             if (o.metered) _revokeAuthorization(s, orderId, o);
@@ -796,34 +794,21 @@ contract TradeSettlement {
         }
         _checkCaps(p, listingBps, buyerBps);
         GrantRequest calldata grant = request.grant;
-        uint8 right = grant.right;
-        if (right == 0 || right & (right - 1) != 0 || right & terms.rights != right) {
-            revert RightNotOffered(right, terms.rights);
-        }
-        if (grant.validUntil <= grant.validFrom) revert InvalidValidity(grant.validFrom, grant.validUntil);
-    }
-
-    /// @return needsBasis The trade is cross-border and the data important or personal, so a
-    ///         valid export basis is required (checked now and again when the grant is issued).
-    function _checkExport(
-        Layout storage s,
-        OrderRequest calldata request,
-        IDataProductRegistry.ProductTerms memory terms
-    ) internal view returns (bool needsBasis) {
-        bytes2[] calldata destinations = request.grant.destinations;
-        if (destinations.length > MAX_DESTINATIONS) revert TooManyDestinations(destinations.length);
-        for (uint256 i = 0; i < destinations.length; ++i) {
-            bytes2 destination = destinations[i];
-            if (destination == bytes2(0) || Jurisdictions.isMainland(destination)) {
-                revert InvalidDestination(destination);
-            }
-        }
-        return _exportRule(s, request.productId, terms, msg.sender, destinations.length);
+        GrantRules.check(
+            request.productId,
+            terms.rights,
+            grant.right,
+            grant.purposeCode,
+            grant.validFrom,
+            grant.validUntil,
+            grant.destinations
+        );
     }
 
     /// @notice A trade is cross-border when the buyer is outside the mainland (HK, MO and TW
     ///         included) or the grant names destinations; then the product must allow export,
     ///         and important data or personal information needs a valid export basis.
+    /// @return needsBasis The trade is cross-border and the data important or personal.
     function _exportRule(
         Layout storage s,
         uint256 productId,

@@ -293,17 +293,25 @@ def test_an_exchange_that_recorded_non_recognition_cannot_place_the_order(market
         ({"contractHash": bytes(32)}, "MissingHash", ()),
         ({"listingFeeBps": 249}, "FeeRateMismatch", (EXCHANGE_A, A_LISTING_FEE, 249)),
         ({"buyerExchangeFeeBps": 0}, "FeeRateMismatch", (EXCHANGE_B, B_BUYER_EXCHANGE_FEE, 0)),
-        ({"grant": {"right": OPERATION}}, "RightNotOffered", (OPERATION, HOLDING | PROCESSING_USE)),
+        ({"grant": {"right": OPERATION}}, "RightNotOffered", (FIXED_PRODUCT, OPERATION)),
         (
             {"grant": {"right": HOLDING | PROCESSING_USE}},
-            "RightNotOffered",
-            (HOLDING | PROCESSING_USE, HOLDING | PROCESSING_USE),
+            "InvalidRight",
+            (HOLDING | PROCESSING_USE,),
         ),
-        ({"grant": {"right": 0}}, "RightNotOffered", (0, HOLDING | PROCESSING_USE)),
-        ({"grant": {"validFrom": 5, "validUntil": 5}}, "InvalidValidity", (5, 5)),
+        ({"grant": {"right": 0}}, "InvalidRight", (0,)),
+        ({"grant": {"purposeCode": bytes(32)}}, "MissingPurpose", ()),
+        ({"grant": {"validFrom": 5, "validUntil": 5}}, "InvalidWindow", (5, 5)),
+        (
+            {"grant": {"validFrom": 1_900_000_001, "validUntil": 1_900_000_000}},
+            "InvalidWindow",
+            (1_900_000_001, 1_900_000_000),
+        ),
         ({"grant": {"destinations": [b"SG"] * 17}}, "TooManyDestinations", (17,)),
         ({"grant": {"destinations": [b"SG", b"CN"]}}, "InvalidDestination", (b"CN",)),
         ({"grant": {"destinations": [b"\0\0"]}}, "InvalidDestination", (b"\0\0",)),
+        ({"grant": {"destinations": [b"hk"]}}, "InvalidDestination", (b"hk",)),
+        ({"grant": {"destinations": [b"HK", b"SG", b"HK"]}}, "DuplicateDestination", (b"HK",)),
     ],
 )
 def test_an_order_with_bad_terms_is_rejected(
@@ -466,6 +474,19 @@ def test_cancelling_an_accepted_metered_order_revokes_its_authorization(market: 
         {"grantId": 1, "revokedBy": market.settlement.address, "reason": 2, "reasonHash": bytes(32)}
     ]
     assert market.order(order_id)["grantRevoked"] is True
+
+
+def test_either_party_alone_cancels_an_unpaid_order_whose_grant_window_has_closed(
+    market: Market,
+) -> None:
+    order_id = market.accepted(grant={"validUntil": market.chain.timestamp + 1_000})
+    market.chain.advance(1_001)
+    pay = market.settlement.functions.pay(order_id, 0, h("payment"))
+    valid_until = market.order(order_id)["grant"][3]
+    market.chain.expect_revert(pay, market.operator_b, "InvalidWindow", 1_700_000_000, valid_until)
+    receipt = market.chain.transact(market.settlement.functions.cancel(order_id), market.buyer)
+    assert events(market, receipt, "OrderCancelled") == [{"orderId": order_id, "by": market.buyer}]
+    assert market.order(order_id)["status"] == OrderStatus.CANCELLED
 
 
 def test_a_metered_order_with_a_statement_cannot_be_cancelled(market: Market) -> None:
