@@ -252,6 +252,11 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         result.uses = g.uses;
     }
 
+    /// @inheritdoc IAuthorizationRegistry
+    function grantStatus(uint256 grantId) external view returns (GrantStatus) {
+        return _layout().grants[grantId].status;
+    }
+
     /// @notice The grant an order bought (0 if none).
     function grantOfOrder(uint256 orderId) external view returns (uint256) {
         return _layout().grantOfOrder[orderId];

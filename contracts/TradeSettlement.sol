@@ -316,6 +316,7 @@ contract TradeSettlement {
     error NotRegulatorOrListingExchange(address account);
     error CancellationAlreadyConsented(uint256 orderId, address party);
     error StatementsAlreadyRecorded(uint256 orderId, uint32 statementCount);
+    error GrantNotActive(uint256 orderId, uint256 grantId);
     error NotFixedPrice(uint256 orderId);
     error NotMetered(uint256 orderId);
     error UnitsExceedOrder(uint256 orderId, uint64 remaining, uint64 units);
@@ -461,6 +462,10 @@ contract TradeSettlement {
         _requireListingOperator(s, o);
         if (!o.metered) revert NotMetered(orderId);
         _requireOrderStatus(orderId, o, OrderStatus.Accepted);
+        // No usage is billed under a grant a refund or a regulator has revoked.
+        if (s.authorizations.grantStatus(o.grantId) != IAuthorizationRegistry.GrantStatus.Active) {
+            revert GrantNotActive(orderId, o.grantId);
+        }
         if (units == 0) revert ZeroQuantity();
         uint64 remaining = o.quantity - o.billedUnits;
         if (units > remaining) revert UnitsExceedOrder(orderId, remaining, units);

@@ -755,3 +755,13 @@ def test_a_use_outside_the_window_always_reverts(
             expected = ("GrantExpired", grant_id, valid_until, at)
         market.chain.expect_revert(call, market.operator_a, *expected)
         assert grant(market, grant_id)["uses"] == 0
+
+
+def test_grant_status_reads_active_revoked_and_unknown(market: Market, parties: Parties) -> None:
+    grant_id = issue(market, parties)
+    status = market.authorizations.functions.grantStatus
+    assert status(grant_id).call() == ACTIVE
+    market.chain.transact(
+        market.authorizations.functions.revoke(grant_id, h("misuse")), parties.supplier
+    )
+    assert (status(grant_id).call(), status(grant_id + 1).call()) == (REVOKED, NONE)
