@@ -169,6 +169,7 @@ contract ExchangeRegistry is IExchangeRegistry {
     error RegulatorApprovalMissing(uint256 proposalId);
     error UpgradeNotScheduled(uint256 proposalId, ProposalStatus status);
     error UpgradeDelayNotElapsed(uint256 proposalId, uint64 executableAt);
+    error UpgradeWindowClosed(uint256 proposalId, uint64 closedAt);
 
     /// @notice Locks the implementation: `initialize` only ever runs in a proxy's storage.
     constructor() {
@@ -405,12 +406,17 @@ contract ExchangeRegistry is IExchangeRegistry {
 
     /// @notice Carries out an approved proposal; anyone may call it. A non-upgrade proposal
     ///         needs the quorum of the exchanges Active now, before its deadline; an Upgrade
-    ///         must be scheduled and its delay elapsed.
+    ///         must be scheduled, its delay elapsed, its execution window (one proposal
+    ///         lifetime after `executableAt`) still open, and its approving regulator still a
+    ///         regulator.
     function execute(uint256 proposalId) external {
         Proposal storage p = _proposal(proposalId);
         if (p.kind == ProposalKind.Upgrade) {
             if (p.status != ProposalStatus.Scheduled) revert UpgradeNotScheduled(proposalId, p.status);
             if (block.timestamp < p.executableAt) revert UpgradeDelayNotElapsed(proposalId, p.executableAt);
+            uint64 closesAt = _upgradeWindowEnd(p);
+            if (block.timestamp > closesAt) revert UpgradeWindowClosed(proposalId, closesAt);
+            if (!_layout().regulators[p.regulatorApproval]) revert RegulatorApprovalMissing(proposalId);
         } else {
             _pendingBeforeDeadline(proposalId);
             _checkQuorum(proposalId);
@@ -420,13 +426,25 @@ contract ExchangeRegistry is IExchangeRegistry {
         _apply(proposalId, p.kind, p.data);
     }
 
-    /// @notice Closes a Pending proposal whose deadline has passed; anyone may call it.
+    /// @notice Closes a Pending proposal whose deadline has passed, or a Scheduled upgrade
+    ///         whose execution window has closed; anyone may call it.
     function expire(uint256 proposalId) external {
         Proposal storage p = _proposal(proposalId);
-        if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId, p.status);
-        if (block.timestamp <= p.deadline) revert ProposalNotExpired(proposalId, p.deadline);
+        if (p.status == ProposalStatus.Scheduled) {
+            uint64 closesAt = _upgradeWindowEnd(p);
+            if (block.timestamp <= closesAt) revert ProposalNotExpired(proposalId, closesAt);
+        } else {
+            if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId, p.status);
+            if (block.timestamp <= p.deadline) revert ProposalNotExpired(proposalId, p.deadline);
+        }
         p.status = ProposalStatus.Expired;
         emit ProposalExpired(proposalId);
+    }
+
+    /// @dev A scheduled upgrade may execute for one proposal lifetime (as configured now) after
+    ///      its delay; a stale approval cannot be carried out long after the fact.
+    function _upgradeWindowEnd(Proposal storage p) private view returns (uint64) {
+        return p.executableAt + _layout().proposalLifetime;
     }
 
     // ---------------------------------------------------------------- internals: proposals

@@ -269,3 +269,53 @@ def test_another_regulator_replaces_the_approval_of_a_removed_one(s: Setup) -> N
     s.r.chain.transact(s.r.registry.functions.approveUpgrade(proposal_id), s.r.regulators[1])
     s.r.chain.transact(s.r.registry.functions.scheduleUpgrade(proposal_id), s.r.root)
     assert s.r.registry.functions.proposal(proposal_id).call()[1] == ProposalState.SCHEDULED
+
+
+# ----- execution window and approvals at execute -----
+
+
+def test_an_upgrade_executes_at_the_last_second_of_its_window(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    executable_at = s.r.registry.functions.proposal(proposal_id).call()[3]
+    s.r.advance(executable_at + PROPOSAL_LIFETIME - s.r.chain.timestamp - 1)
+    s.r.execute(proposal_id)
+    assert implementation_of(s.r, s.recorder_proxy.address) == s.new_implementation.address
+
+
+def test_an_upgrade_after_its_execution_window_is_rejected(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    executable_at = s.r.registry.functions.proposal(proposal_id).call()[3]
+    s.r.advance(UPGRADE_DELAY + PROPOSAL_LIFETIME + 1)
+    call = s.r.registry.functions.execute(proposal_id)
+    s.r.chain.expect_revert(
+        call, s.r.root, "UpgradeWindowClosed", proposal_id, executable_at + PROPOSAL_LIFETIME
+    )
+    assert implementation_of(s.r, s.recorder_proxy.address) != s.new_implementation.address
+
+
+def test_a_scheduled_upgrade_whose_window_closed_expires(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    s.r.advance(UPGRADE_DELAY + PROPOSAL_LIFETIME + 1)
+    receipt = s.r.chain.transact(s.r.registry.functions.expire(proposal_id), s.r.root)
+    assert s.r.chain.events(receipt, s.r.registry, "ProposalExpired") == [
+        {"proposalId": proposal_id}
+    ]
+    assert s.r.registry.functions.proposal(proposal_id).call()[1] == ProposalState.EXPIRED
+
+
+def test_a_scheduled_upgrade_within_its_window_does_not_expire(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    executable_at = s.r.registry.functions.proposal(proposal_id).call()[3]
+    call = s.r.registry.functions.expire(proposal_id)
+    s.r.chain.expect_revert(
+        call, s.r.root, "ProposalNotExpired", proposal_id, executable_at + PROPOSAL_LIFETIME
+    )
+
+
+def test_a_scheduled_upgrade_whose_regulator_was_removed_does_not_execute(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    s.r.chain.transact(s.r.registry.functions.removeRegulator(s.r.regulators[0]), s.r.root)
+    s.r.advance(UPGRADE_DELAY)
+    call = s.r.registry.functions.execute(proposal_id)
+    s.r.chain.expect_revert(call, s.r.root, "RegulatorApprovalMissing", proposal_id)
+    assert implementation_of(s.r, s.recorder_proxy.address) != s.new_implementation.address
