@@ -97,6 +97,7 @@ class ProposalStatus(IntEnum):
     SCHEDULED = 2
     EXECUTED = 3
     EXPIRED = 4
+    CANCELLED = 5
 
 
 @dataclass(frozen=True)
