@@ -313,7 +313,6 @@ contract TradeSettlement {
     error NotBuyerExchangeOperator(address account, bytes32 exchange);
     error NotListingExchangeOperator(address account, bytes32 exchange);
     error NotRegulator(address account);
-    error NotRegulatorOrListingExchange(address account);
     error CancellationAlreadyConsented(uint256 orderId, address party);
     error StatementsAlreadyRecorded(uint256 orderId, uint32 statementCount);
     error GrantNotActive(uint256 orderId, uint256 grantId);
@@ -661,8 +660,9 @@ contract TradeSettlement {
         }
     }
 
-    /// @notice A regulator or the listing exchange records an arbitral award or a court
-    ///         judgment (its document hash) that decides the dispute.
+    /// @notice A regulator, as the public authority, records an arbitral award or a court
+    ///         judgment (its document hash) that decides the dispute. Not the listing exchange:
+    ///         it earns the listing fee, so it is an interested party.
     function recordAward(
         uint256 orderId,
         uint32 billNo,
@@ -672,10 +672,8 @@ contract TradeSettlement {
         bytes32 documentHash
     ) external {
         Layout storage s = _layout();
-        Order storage o = _order(s, orderId);
-        if (!_isRegulator(s) && !_isOperator(s, o.sellerExchange)) {
-            revert NotRegulatorOrListingExchange(msg.sender);
-        }
+        _order(s, orderId);
+        _requireRegulator(s);
         Bill storage b = s.bills[orderId][billNo];
         _requireOpenDispute(orderId, billNo, b);
         if (resolution != Resolution.ArbitralAward && resolution != Resolution.CourtJudgment) {

@@ -298,14 +298,14 @@ def test_a_regulator_records_an_arbitral_award_with_a_partial_refund(market: Mar
     ]
 
 
-def test_the_listing_exchange_records_a_court_judgment_refunding_in_full(market: Market) -> None:
+def test_a_regulator_records_a_court_judgment_refunding_in_full(market: Market) -> None:
     order_id = market.disputed()
     call = market.settlement.functions.recordAward(
         order_id, 0, Resolution.COURT_JUDGMENT, Outcome.REFUND, AMOUNT, h("judgment")
     )
-    receipt = market.chain.transact(call, market.operator_a)
+    receipt = market.chain.transact(call, market.regulator)
     [resolved] = events(market, receipt, "DisputeResolved")
-    assert (resolved["status"], resolved["by"]) == (BillStatus.REFUNDED, market.operator_a)
+    assert (resolved["status"], resolved["by"]) == (BillStatus.REFUNDED, market.regulator)
     assert events(market, receipt, "TradeSettled") == []
     [clearing] = events(market, receipt, "ClearingInstruction")
     assert clearing["certificate"]["legs"] == {
@@ -348,14 +348,16 @@ def test_an_award_on_a_settled_bill_keeps_its_settlement_time(market: Market) ->
     assert market.bill(order_id)["settledAt"] == settled_at
 
 
-def test_the_buyer_exchange_cannot_record_an_award(market: Market) -> None:
+@pytest.mark.parametrize("who", ["operator_a", "operator_b", "seller", "buyer"])
+def test_only_a_regulator_records_an_award(market: Market, who: str) -> None:
+    """The listing exchange (operator_a) earns the listing fee: an interested party."""
     order_id = market.disputed()
     call = market.settlement.functions.recordAward(
         order_id, 0, Resolution.ARBITRAL_AWARD, Outcome.RELEASE, 0, h("award")
     )
-    market.chain.expect_revert(
-        call, market.operator_b, "NotRegulatorOrListingExchange", market.operator_b
-    )
+    sender = getattr(market, who)
+    market.chain.expect_revert(call, sender, "NotRegulator", sender)
+    assert market.bill(order_id)["dispute"] == DisputeStatus.OPEN
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def run_a_busy_market(market: Market) -> None:
     send(s.raiseDispute(metered, 2, h("count")), market.seller)
     send(
         s.recordAward(metered, 2, Resolution.ARBITRAL_AWARD, Outcome.PARTIAL, 100, h("a")),
-        market.operator_a,
+        market.regulator,
     )
     send(s.setFeeSchedule(10, 20), market.operator_c)
     now = market.chain.timestamp
