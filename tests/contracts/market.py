@@ -1,5 +1,5 @@
 """A small data market for TradeSettlement tests and the gas benchmark: four exchanges (one
-suspended), a regulator, participants and listed products, on the five real system contracts
+suspended), a regulator, participants and listed products, on the six real system contracts
 predeployed as genesis predeploys them (``tests.contracts.deployment``).
 """
 
@@ -321,7 +321,7 @@ class Market:
 
 
 def deploy_market() -> Market:
-    """The five system contracts from a genesis for exchanges A, B, C and a suspended one, with
+    """The six system contracts from a genesis for exchanges A, B, C and a suspended one, with
     fee schedules, participants and the five products the tests order."""
     accounts = funded_addresses()
     regulator, op_a, op_b, op_c = accounts[1:5]
