@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from client.mediation import proposal_hash
 from tests.contracts.market import (
     DELIVERY_DEADLINE,
     DISPUTE_WINDOW,
@@ -81,7 +82,8 @@ def operations(market: Market) -> list[tuple[str, int]]:
             s.proposeMediation(order_id, 0, Outcome.PARTIAL, 10_000, h("proposal")),
             market.operator_a,
         )
-        market.chain.transact(s.acceptMediation(order_id, 0, h("proposal")), market.seller)
+        proposal = proposal_hash(order_id, 0, Outcome.PARTIAL, 10_000, h("proposal"), 1)
+        market.chain.transact(s.acceptMediation(order_id, 0, proposal), market.seller)
         return order_id
 
     def created() -> int:
@@ -213,7 +215,14 @@ def operations(market: Market) -> list[tuple[str, int]]:
         (
             "acceptMediation (second: resolves, partial refund)",
             measured(
-                market, proposed, lambda o: (s.acceptMediation(o, 0, h("proposal")), market.buyer)
+                market,
+                proposed,
+                lambda o: (
+                    s.acceptMediation(
+                        o, 0, proposal_hash(o, 0, Outcome.PARTIAL, 10_000, h("proposal"), 1)
+                    ),
+                    market.buyer,
+                ),
             ),
         ),
         (

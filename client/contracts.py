@@ -32,6 +32,7 @@ SYSTEM_CONTRACT_INDEX: dict[str, int] = {
     "AuthorizationRegistry": 4,
     "TradeSettlement": 5,
     "DemandBoard": 6,
+    "ExportBasisRegistry": 7,
 }
 """The fixed slot of each system contract; DemandBoard's is reserved."""
 
@@ -96,6 +97,7 @@ class ProposalStatus(IntEnum):
     SCHEDULED = 2
     EXECUTED = 3
     EXPIRED = 4
+    CANCELLED = 5
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""The whole market's state rebuilt from the five system contracts' events alone.
+"""The whole market's state rebuilt from the six system contracts' events alone.
 
-This is what a regulator's replay does: read every log of the five proxies (``eth_getLogs``),
+This is what a regulator's replay does: read every log of the six proxies (``eth_getLogs``),
 decode it with the contracts' ABIs and fold it, in chain order, into the state of every
 exchange, participant, product, recognition, grant, order, bill, fee schedule and export
 basis, without a single contract call. The folds themselves live with each contract family
@@ -30,6 +30,7 @@ MARKET_CONTRACTS = (
     "DataProductRegistry",
     "AuthorizationRegistry",
     "TradeSettlement",
+    "ExportBasisRegistry",
 )
 PROXY_EVENTS = ("Upgraded", "AdminChanged")
 
@@ -65,7 +66,7 @@ def apply_event(state: MarketState, event: MarketEvent) -> None:
         return
     if event.contract == "ExchangeRegistry":
         registry_events.apply_event(state.exchanges, event.name, event.args)
-    elif event.contract == "TradeSettlement":
+    elif event.contract in ("TradeSettlement", "ExportBasisRegistry"):
         settlement_events.apply(state.settlement, event.name, event.args)
     elif event.contract in MARKET_CONTRACTS:
         registries_events.apply_event(state.registries, event.name, event.args)
@@ -92,7 +93,7 @@ def plain(value: Any) -> Any:
 def _decoders(
     addresses: Mapping[str, ChecksumAddress],
 ) -> dict[tuple[str, bytes], tuple[str, Any]]:
-    """(proxy address, topic 0) → (contract name, web3 event) for every event of the five
+    """(proxy address, topic 0) → (contract name, web3 event) for every event of the six
     contracts and of their proxies."""
     w3 = Web3()
     decoders: dict[tuple[str, bytes], tuple[str, Any]] = {}
@@ -127,7 +128,7 @@ def decode_logs(
 def fetch_market_events(
     w3: Web3, addresses: Mapping[str, str] | None = None, to_block: BlockNumber | None = None
 ) -> list[MarketEvent]:
-    """Every event of the five system proxies from genesis to ``to_block`` (the latest block
+    """Every event of the six system proxies from genesis to ``to_block`` (the latest block
     by default), decoded."""
     chosen = addresses or {name: system_address(name) for name in MARKET_CONTRACTS}
     logs = w3.eth.get_logs(

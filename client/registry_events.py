@@ -106,6 +106,8 @@ def _apply_proposal(state: RegistryState, name: str, args: Mapping[str, Any]) ->
         proposal = replace(proposal, status=ProposalStatus.EXECUTED)
     elif name == "ProposalExpired":
         proposal = replace(proposal, status=ProposalStatus.EXPIRED)
+    elif name == "UpgradeCancelled":
+        proposal = replace(proposal, status=ProposalStatus.CANCELLED)
     else:
         return False
     state.proposals[proposal_id] = proposal

@@ -1,8 +1,10 @@
-"""TradeSettlement's state rebuilt from its events alone, as a regulator replaying the ledger
-would (and the proof that every state change emits every field it changes).
+"""TradeSettlement's state, with the ExportBasisRegistry's bases, rebuilt from their events
+alone, as a regulator replaying the ledger would (and the proof that every state change emits
+every field it changes).
 
 A pure fold over decoded events (name, arguments) in log order; its result has the shape of the
-contract's views (`order`, `bill`, `feeSchedule`, `exportBasis`) so a test compares them.
+views (`order`, `bill`, `feeSchedule`, and the ExportBasisRegistry's `exportBasis`) so a test
+compares them.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ EMPTY_BILL = {
     "settledAt": 0,
     "proposedOutcome": 0,
     "mediationAcceptances": 0,
+    "mediationRound": 0,
     "proposedRefund": 0,
     "paymentEvidence": bytes(32),
     "deliveryEvidence": bytes(32),
@@ -88,7 +91,8 @@ def rebuild(events: Iterable[tuple[str, dict[str, Any]]]) -> SettlementState:
 
 
 def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
-    """Fold one TradeSettlement event into the state; the proxy's own events change nothing."""
+    """Fold one TradeSettlement or ExportBasisRegistry event into the state; the proxies' own
+    events and the initializations change nothing."""
     if name in ("Upgraded", "AdminChanged", "Initialized"):
         return
     order = state.orders.get(args.get("orderId", -1))
@@ -169,6 +173,7 @@ def _apply_to_bill(
             proposedRefund=args["refund"],
             proposalHash=args["proposalHash"],
             mediationAcceptances=0,
+            mediationRound=args["round"],
         )
     elif name == "MediationAccepted":
         bill["mediationAcceptances"] |= 1 if args["party"] == order["buyer"] else 2

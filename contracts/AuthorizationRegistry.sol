@@ -6,7 +6,7 @@ import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IDataProductRegistry} from "./interfaces/IDataProductRegistry.sol";
 import {IExchangeRegistry} from "./interfaces/IExchangeRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
-import {IsoCodes} from "./libraries/IsoCodes.sol";
+import {GrantRules} from "./libraries/GrantRules.sol";
 
 /// @title AuthorizationRegistry (授权)
 /// @notice Usage grants of listed data products, and the uses made of them. Uses are recorded by
@@ -75,7 +75,7 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
     bytes32 private constant LAYOUT_SLOT =
         0x2ac19bdffedaae67b98e6c476a561ac706e0cbbdcc4fa3f455a3db3e0f149c00;
 
-    uint256 public constant MAX_DESTINATIONS = 16;
+    uint256 public constant MAX_DESTINATIONS = GrantRules.MAX_DESTINATIONS;
 
     event Initialized(
         address exchangeRegistry, address participantRegistry, address productRegistry, address tradeSettlement
@@ -100,16 +100,7 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
     error NotProductSupplier(uint256 productId, address caller);
     error UnknownProduct(uint256 productId);
     error ProductNotListed(uint256 productId, IDataProductRegistry.ProductStatus status);
-    /// @notice The right must be exactly one bit of `Rights`.
-    error InvalidRight(uint8 right);
-    error RightNotOffered(uint256 productId, uint8 right);
     error GranteeNotActive(address grantee);
-    error MissingPurpose();
-    error InvalidWindow(uint64 validFrom, uint64 validUntil);
-    error TooManyDestinations(uint256 count);
-    /// @notice Not two uppercase letters, or the mainland itself.
-    error InvalidDestination(bytes2 destination);
-    error DuplicateDestination(bytes2 destination);
     error ExportNotAllowed(uint256 productId);
     /// @notice Important data or personal information may go abroad only through an order.
     error ExportNeedsOrder(uint256 productId);
@@ -165,10 +156,15 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         }
         if (!s.participants.hasActiveRoles(terms.grantee, 0)) revert GranteeNotActive(terms.grantee);
         bytes32 destinations = _checkTerms(terms, product);
-        if (
-            destinations != bytes32(0)
-                && (product.classification != IDataProductRegistry.Classification.General || product.personalInformation)
-        ) revert ExportNeedsOrder(terms.productId);
+        // A grantee outside the mainland (Hong Kong, Macao and Taiwan included) receives the data
+        // abroad even with no destination listed.
+        if (destinations != bytes32(0) || !Jurisdictions.isMainland(s.participants.participant(terms.grantee).jurisdiction))
+        {
+            if (!product.exportAllowed) revert ExportNotAllowed(terms.productId);
+            if (product.classification != IDataProductRegistry.Classification.General || product.personalInformation) {
+                revert ExportNeedsOrder(terms.productId);
+            }
+        }
         return _store(s, terms, destinations, msg.sender, 0);
     }
 
@@ -256,6 +252,11 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         result.uses = g.uses;
     }
 
+    /// @inheritdoc IAuthorizationRegistry
+    function grantStatus(uint256 grantId) external view returns (GrantStatus) {
+        return _layout().grants[grantId].status;
+    }
+
     /// @notice The grant an order bought (0 if none).
     function grantOfOrder(uint256 orderId) external view returns (uint256) {
         return _layout().grantOfOrder[orderId];
@@ -272,26 +273,16 @@ contract AuthorizationRegistry is IAuthorizationRegistry {
         view
         returns (bytes32 packed)
     {
-        uint8 right = terms.right;
-        if (right == 0 || right & (right - 1) != 0 || right & ~Rights.ALL != 0) revert InvalidRight(right);
-        if (product.rights & right == 0) revert RightNotOffered(terms.productId, right);
-        if (terms.purposeCode == bytes32(0)) revert MissingPurpose();
-        if (terms.validFrom > terms.validUntil || terms.validUntil < block.timestamp) {
-            revert InvalidWindow(terms.validFrom, terms.validUntil);
-        }
-        uint256 count = terms.destinations.length;
-        if (count > MAX_DESTINATIONS) revert TooManyDestinations(count);
-        if (count > 0 && !product.exportAllowed) revert ExportNotAllowed(terms.productId);
-        for (uint256 i = 0; i < count; ++i) {
-            bytes2 destination = terms.destinations[i];
-            if (!IsoCodes.isAlpha2(destination) || Jurisdictions.isMainland(destination)) {
-                revert InvalidDestination(destination);
-            }
-            for (uint256 j = 0; j < i; ++j) {
-                if (terms.destinations[j] == destination) revert DuplicateDestination(destination);
-            }
-            packed |= bytes32(destination) >> (16 * i);
-        }
+        packed = GrantRules.check(
+            terms.productId,
+            product.rights,
+            terms.right,
+            terms.purposeCode,
+            terms.validFrom,
+            terms.validUntil,
+            terms.destinations
+        );
+        if (packed != bytes32(0) && !product.exportAllowed) revert ExportNotAllowed(terms.productId);
     }
 
     function _unpack(bytes32 packed) private pure returns (bytes2[] memory destinations) {

@@ -252,11 +252,14 @@ contract DataProductRegistry is IDataProductRegistry {
         emit ProductRejected(productId, version, p.listingExchange, msg.sender, reasonCode, reasonHash);
     }
 
-    /// @notice Suspends a Listed product: its listing exchange or a regulator.
+    /// @notice Suspends a Listed product: its listing exchange or a regulator. A regulator also
+    ///         takes over a suspension the listing exchange imposed, which the exchange can
+    ///         then no longer lift.
     function suspend(uint256 productId, bytes32 reasonHash) external {
         Product storage p = _existing(productId);
         bool byRegulator = _checkListingOperatorOrRegulator(p.listingExchange);
-        if (p.status != ProductStatus.Listed) revert InvalidStatus(productId, p.status);
+        bool takeover = byRegulator && p.status == ProductStatus.Suspended && !p.suspendedByRegulator;
+        if (p.status != ProductStatus.Listed && !takeover) revert InvalidStatus(productId, p.status);
         p.status = ProductStatus.Suspended;
         p.suspendedByRegulator = byRegulator;
         emit ProductSuspended(productId, msg.sender, byRegulator, reasonHash);

@@ -38,7 +38,9 @@ contract ExchangeRegistry is IExchangeRegistry {
         Pending,
         Scheduled,
         Executed,
-        Expired
+        Expired,
+        /// @notice Upgrades only: withdrawn by a regulator before execution.
+        Cancelled
     }
 
     /// @notice An exchange as proposed or configured in genesis.
@@ -97,6 +99,11 @@ contract ExchangeRegistry is IExchangeRegistry {
         uint256 proposalCount;
         mapping(uint256 => Proposal) proposals;
         mapping(uint256 => mapping(bytes32 => bool)) approved;
+        /// @notice Upgrades executed so far, per proxy.
+        mapping(address proxy => uint256) upgradesOf;
+        /// @notice Upgrade proposals: the proxy's `upgradesOf` when proposed; the proposal
+        ///         executes only if it is unchanged, so it can never roll a later upgrade back.
+        mapping(uint256 proposalId => uint256) upgradesAtProposal;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("dcl.ExchangeRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -136,6 +143,7 @@ contract ExchangeRegistry is IExchangeRegistry {
     event ProposalExecuted(uint256 indexed proposalId, ProposalKind kind);
     event ProposalExpired(uint256 indexed proposalId);
     event UpgradeExecuted(uint256 indexed proposalId, address indexed proxy, address implementation);
+    event UpgradeCancelled(uint256 indexed proposalId, address indexed regulator, bytes32 reasonHash);
 
     error AlreadyInitialized();
     error ZeroAddress();
@@ -169,6 +177,10 @@ contract ExchangeRegistry is IExchangeRegistry {
     error RegulatorApprovalMissing(uint256 proposalId);
     error UpgradeNotScheduled(uint256 proposalId, ProposalStatus status);
     error UpgradeDelayNotElapsed(uint256 proposalId, uint64 executableAt);
+    error UpgradeWindowClosed(uint256 proposalId, uint64 closedAt);
+    /// @notice The proxy was upgraded after this proposal was made.
+    error UpgradeSuperseded(uint256 proposalId, address proxy);
+    error MissingReason();
 
     /// @notice Locks the implementation: `initialize` only ever runs in a proxy's storage.
     constructor() {
@@ -361,7 +373,24 @@ contract ExchangeRegistry is IExchangeRegistry {
     ///         the exchanges', then waits `upgradeDelay` after it is scheduled.
     function proposeUpgrade(address proxy, address implementation) external returns (uint256) {
         _checkUpgrade(proxy, implementation);
-        return _propose(ProposalKind.Upgrade, abi.encode(proxy, implementation));
+        uint256 proposalId = _propose(ProposalKind.Upgrade, abi.encode(proxy, implementation));
+        Layout storage s = _layout();
+        s.upgradesAtProposal[proposalId] = s.upgradesOf[proxy];
+        return proposalId;
+    }
+
+    /// @notice A regulator withdraws a Pending or Scheduled upgrade before it executes, with
+    ///         the hash of its reasons: the public authority's veto over code changes.
+    function cancelUpgrade(uint256 proposalId, bytes32 reasonHash) external {
+        if (!_layout().regulators[msg.sender]) revert NotRegulator(msg.sender);
+        Proposal storage p = _proposal(proposalId);
+        if (p.kind != ProposalKind.Upgrade) revert NotAnUpgrade(proposalId);
+        if (p.status != ProposalStatus.Pending && p.status != ProposalStatus.Scheduled) {
+            revert ProposalNotPending(proposalId, p.status);
+        }
+        if (reasonHash == bytes32(0)) revert MissingReason();
+        p.status = ProposalStatus.Cancelled;
+        emit UpgradeCancelled(proposalId, msg.sender, reasonHash);
     }
 
     /// @notice One vote per Active exchange, cast by any of its operators before the deadline.
@@ -405,12 +434,17 @@ contract ExchangeRegistry is IExchangeRegistry {
 
     /// @notice Carries out an approved proposal; anyone may call it. A non-upgrade proposal
     ///         needs the quorum of the exchanges Active now, before its deadline; an Upgrade
-    ///         must be scheduled and its delay elapsed.
+    ///         must be scheduled, its delay elapsed, its execution window (one proposal
+    ///         lifetime after `executableAt`) still open, and its approving regulator still a
+    ///         regulator.
     function execute(uint256 proposalId) external {
         Proposal storage p = _proposal(proposalId);
         if (p.kind == ProposalKind.Upgrade) {
             if (p.status != ProposalStatus.Scheduled) revert UpgradeNotScheduled(proposalId, p.status);
             if (block.timestamp < p.executableAt) revert UpgradeDelayNotElapsed(proposalId, p.executableAt);
+            uint64 closesAt = _upgradeWindowEnd(p);
+            if (block.timestamp > closesAt) revert UpgradeWindowClosed(proposalId, closesAt);
+            if (!_layout().regulators[p.regulatorApproval]) revert RegulatorApprovalMissing(proposalId);
         } else {
             _pendingBeforeDeadline(proposalId);
             _checkQuorum(proposalId);
@@ -420,13 +454,25 @@ contract ExchangeRegistry is IExchangeRegistry {
         _apply(proposalId, p.kind, p.data);
     }
 
-    /// @notice Closes a Pending proposal whose deadline has passed; anyone may call it.
+    /// @notice Closes a Pending proposal whose deadline has passed, or a Scheduled upgrade
+    ///         whose execution window has closed; anyone may call it.
     function expire(uint256 proposalId) external {
         Proposal storage p = _proposal(proposalId);
-        if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId, p.status);
-        if (block.timestamp <= p.deadline) revert ProposalNotExpired(proposalId, p.deadline);
+        if (p.status == ProposalStatus.Scheduled) {
+            uint64 closesAt = _upgradeWindowEnd(p);
+            if (block.timestamp <= closesAt) revert ProposalNotExpired(proposalId, closesAt);
+        } else {
+            if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId, p.status);
+            if (block.timestamp <= p.deadline) revert ProposalNotExpired(proposalId, p.deadline);
+        }
         p.status = ProposalStatus.Expired;
         emit ProposalExpired(proposalId);
+    }
+
+    /// @dev A scheduled upgrade may execute for one proposal lifetime (as configured now) after
+    ///      its delay; a stale approval cannot be carried out long after the fact.
+    function _upgradeWindowEnd(Proposal storage p) private view returns (uint64) {
+        return p.executableAt + _layout().proposalLifetime;
     }
 
     // ---------------------------------------------------------------- internals: proposals
@@ -479,6 +525,10 @@ contract ExchangeRegistry is IExchangeRegistry {
         } else {
             (address proxy, address implementation) = abi.decode(data, (address, address));
             _checkUpgrade(proxy, implementation);
+            Layout storage s = _layout();
+            uint256 upgrades = s.upgradesOf[proxy];
+            if (upgrades != s.upgradesAtProposal[proposalId]) revert UpgradeSuperseded(proposalId, proxy);
+            s.upgradesOf[proxy] = upgrades + 1;
             emit UpgradeExecuted(proposalId, proxy, implementation);
             IUpgradeProxy(proxy).upgradeTo(implementation);
         }

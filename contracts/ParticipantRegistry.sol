@@ -116,13 +116,17 @@ contract ParticipantRegistry is IParticipantRegistry {
         emit RolesChanged(account, previous, roles, msg.sender);
     }
 
-    /// @notice Suspends an Active participant; its home exchange or a regulator.
+    /// @notice Suspends an Active participant; its home exchange or a regulator. A regulator
+    ///         also takes over a suspension its home exchange imposed, which the exchange can
+    ///         then no longer lift.
     function suspend(address account, bytes32 reasonHash) external {
+        Layout storage s = _layout();
         Participant storage p = _existing(account);
         bool byRegulator = _checkHomeOperatorOrRegulator(p.homeExchange);
-        if (p.status != ParticipantStatus.Active) revert InvalidStatus(account, p.status);
+        bool takeover = byRegulator && p.status == ParticipantStatus.Suspended && !s.suspendedByRegulator[account];
+        if (p.status != ParticipantStatus.Active && !takeover) revert InvalidStatus(account, p.status);
         p.status = ParticipantStatus.Suspended;
-        _layout().suspendedByRegulator[account] = byRegulator;
+        s.suspendedByRegulator[account] = byRegulator;
         emit ParticipantSuspended(account, msg.sender, byRegulator, reasonHash);
     }
 

@@ -5,8 +5,10 @@ import {Jurisdictions, Roles} from "./interfaces/DomainTypes.sol";
 import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IDataProductRegistry} from "./interfaces/IDataProductRegistry.sol";
 import {IExchangeRegistry} from "./interfaces/IExchangeRegistry.sol";
+import {IExportBasisRegistry} from "./interfaces/IExportBasisRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {FeeSplit} from "./lib/FeeSplit.sol";
+import {GrantRules} from "./libraries/GrantRules.sol";
 
 /// @title TradeSettlement (交易结算)
 /// @notice Orders on listed data products, their payment, delivery and settlement, disputes,
@@ -21,7 +23,6 @@ import {FeeSplit} from "./lib/FeeSplit.sol";
 ///      emitted once, when its dispute window has closed (`finalizeClearing`) or when a dispute or
 ///      non-delivery has been resolved (those outcomes cannot be disputed again).
 contract TradeSettlement {
-    uint256 internal constant MAX_DESTINATIONS = 16;
     uint8 internal constant BUYER_CONSENT = 1;
     uint8 internal constant SELLER_CONSENT = 2;
     uint8 internal constant BOTH_CONSENTS = 3;
@@ -76,14 +77,6 @@ contract TradeSettlement {
         CourtJudgment,
         /// @notice The seller missed the delivery deadline and the buyer claimed a refund.
         NonDelivery
-    }
-
-    /// @notice The legal instrument behind a regulator-registered data export basis.
-    enum ExportBasisKind {
-        None,
-        SecurityAssessment,
-        StandardContractFiling,
-        Certification
     }
 
     /// @notice The usage terms the buyer asks for; the grant issued for the order carries them.
@@ -144,7 +137,8 @@ contract TradeSettlement {
         uint32 statementCount;
         /// @notice Per-call or subscription product: settled by usage statements.
         bool metered;
-        /// @notice Cross-border trade of important data or personal information.
+        /// @notice Cross-border trade of important data or personal information, as at order time
+        ///         (accept and payment apply the export rule again to the current listing).
         bool needsExportBasis;
         OrderStatus status;
         uint8 cancelConsents;
@@ -169,10 +163,14 @@ contract TradeSettlement {
         uint64 settledAt;
         Outcome proposedOutcome;
         uint8 mediationAcceptances;
+        /// @notice Proposals made so far on this bill; the current one's number is in its hash.
+        uint32 mediationRound;
         uint128 proposedRefund;
         bytes32 paymentEvidence;
         bytes32 deliveryEvidence;
         bytes32 invoiceHash;
+        /// @notice keccak256(abi.encode(orderId, billNo, outcome, refund, documentHash, round)) of
+        ///         the current mediation proposal: accepting it accepts exactly those terms.
         bytes32 proposalHash;
     }
 
@@ -181,15 +179,6 @@ contract TradeSettlement {
         uint16 listingFeeBps;
         /// @notice What the exchange charges on trades its buyers place through it.
         uint16 buyerExchangeFeeBps;
-    }
-
-    /// @notice Keyed by (product, recipient): the exporter's data is the product's, and each
-    ///         instrument names the overseas recipient it covers.
-    struct ExportBasis {
-        ExportBasisKind kind;
-        bytes32 referenceHash;
-        uint64 validFrom;
-        uint64 validUntil;
     }
 
     /// @notice Every field of a settled bill: the anchor a trade certificate proves.
@@ -231,11 +220,16 @@ contract TradeSettlement {
         mapping(uint256 orderId => Order) orders;
         mapping(uint256 orderId => mapping(uint32 billNo => Bill)) bills;
         mapping(bytes32 exchange => FeeSchedule) feeSchedules;
-        mapping(uint256 productId => mapping(address recipient => ExportBasis)) exportBases;
+        /// @notice The ExportBasisRegistry's proxy, which holds the export bases.
+        IExportBasisRegistry exportBases;
     }
 
     event Initialized(
-        address exchangeRegistry, address participantRegistry, address productRegistry, address authorizationRegistry
+        address exchangeRegistry,
+        address participantRegistry,
+        address productRegistry,
+        address authorizationRegistry,
+        address exportBasisRegistry
     );
     event FeeScheduleSet(bytes32 indexed exchange, uint16 listingFeeBps, uint16 buyerExchangeFeeBps, address operator);
     event OrderCreated(uint256 indexed orderId, Order order);
@@ -264,7 +258,14 @@ contract TradeSettlement {
     event TradeSettled(uint256 indexed orderId, uint32 indexed billNo, Certificate certificate, address by);
     event DisputeRaised(uint256 indexed orderId, uint32 indexed billNo, address party, bytes32 reasonHash, uint64 raisedAt);
     event MediationProposed(
-        uint256 indexed orderId, uint32 indexed billNo, Outcome outcome, uint128 refund, bytes32 proposalHash, address operator
+        uint256 indexed orderId,
+        uint32 indexed billNo,
+        Outcome outcome,
+        uint128 refund,
+        bytes32 documentHash,
+        uint32 round,
+        bytes32 proposalHash,
+        address operator
     );
     event MediationAccepted(uint256 indexed orderId, uint32 indexed billNo, address party, bytes32 proposalHash);
     event DisputeResolved(
@@ -281,17 +282,6 @@ contract TradeSettlement {
     ///         off-chain payer acts on.
     event ClearingInstruction(uint256 indexed orderId, uint32 indexed billNo, Certificate certificate);
     event FreezeChanged(uint256 indexed orderId, bool frozen, address regulator, bytes32 reasonHash);
-    event ExportBasisRegistered(
-        uint256 indexed productId,
-        address indexed recipient,
-        ExportBasisKind kind,
-        bytes32 referenceHash,
-        uint64 validFrom,
-        uint64 validUntil,
-        address regulator
-    );
-    event ExportBasisRevoked(uint256 indexed productId, address indexed recipient, bytes32 reasonHash, address regulator);
-
     error AlreadyInitialized();
     error ZeroAddress();
     error NotExchangeOperator(address account);
@@ -310,10 +300,6 @@ contract TradeSettlement {
     error AmountOverflow(uint64 quantity, uint128 unitPrice);
     error InvalidContractType(uint8 contractType);
     error MissingHash();
-    error RightNotOffered(uint8 right, uint8 offered);
-    error InvalidValidity(uint64 validFrom, uint64 validUntil);
-    error TooManyDestinations(uint256 count);
-    error InvalidDestination(bytes2 destination);
     error ExportNotAllowed(uint256 productId);
     error ExportBasisRequired(uint256 productId, address recipient);
     error UnknownOrder(uint256 orderId);
@@ -327,9 +313,9 @@ contract TradeSettlement {
     error NotBuyerExchangeOperator(address account, bytes32 exchange);
     error NotListingExchangeOperator(address account, bytes32 exchange);
     error NotRegulator(address account);
-    error NotRegulatorOrListingExchange(address account);
     error CancellationAlreadyConsented(uint256 orderId, address party);
     error StatementsAlreadyRecorded(uint256 orderId, uint32 statementCount);
+    error GrantNotActive(uint256 orderId, uint256 grantId);
     error NotFixedPrice(uint256 orderId);
     error NotMetered(uint256 orderId);
     error UnitsExceedOrder(uint256 orderId, uint64 remaining, uint64 units);
@@ -348,8 +334,6 @@ contract TradeSettlement {
     error NoProposal(uint256 orderId, uint32 billNo);
     error ProposalMismatch(bytes32 proposalHash, bytes32 givenHash);
     error MediationAlreadyAccepted(uint256 orderId, uint32 billNo, address party);
-    error InvalidExportBasisKind(ExportBasisKind kind);
-    error NoExportBasis(uint256 productId, address recipient);
 
     /// @notice Locks the implementation: only a proxy's storage is ever initialized.
     constructor() {
@@ -361,20 +345,22 @@ contract TradeSettlement {
         address exchangeRegistry,
         address participantRegistry,
         address productRegistry,
-        address authorizationRegistry
+        address authorizationRegistry,
+        address exportBasisRegistry
     ) external {
         Layout storage s = _layout();
         if (s.initialized) revert AlreadyInitialized();
         if (
             exchangeRegistry == address(0) || participantRegistry == address(0) || productRegistry == address(0)
-                || authorizationRegistry == address(0)
+                || authorizationRegistry == address(0) || exportBasisRegistry == address(0)
         ) revert ZeroAddress();
         s.initialized = true;
         s.exchanges = IExchangeRegistry(exchangeRegistry);
         s.participants = IParticipantRegistry(participantRegistry);
         s.products = IDataProductRegistry(productRegistry);
         s.authorizations = IAuthorizationRegistry(authorizationRegistry);
-        emit Initialized(exchangeRegistry, participantRegistry, productRegistry, authorizationRegistry);
+        s.exportBases = IExportBasisRegistry(exportBasisRegistry);
+        emit Initialized(exchangeRegistry, participantRegistry, productRegistry, authorizationRegistry, exportBasisRegistry);
     }
 
     // ----- fee schedules -----
@@ -401,7 +387,7 @@ contract TradeSettlement {
         _checkParties(s, terms.supplier);
         IExchangeRegistry.Parameters memory p = s.exchanges.parameters();
         _checkCommercialTerms(s, p, request, terms);
-        bool needsBasis = _checkExport(s, request, terms);
+        bool needsBasis = _exportRule(s, request.productId, terms, msg.sender, request.grant.destinations.length);
         orderId = ++s.orderCount;
         Order storage o = s.orders[orderId];
         _storeOrder(o, p, request, terms);
@@ -417,8 +403,7 @@ contract TradeSettlement {
         Order storage o = _order(s, orderId);
         if (msg.sender != o.seller) revert NotSeller(msg.sender);
         _requireOrderStatus(orderId, o, OrderStatus.Created);
-        IDataProductRegistry.ProductStatus listed = s.products.productTerms(o.productId).status;
-        if (listed != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(o.productId, listed);
+        _requireInGoodStanding(s, o);
         o.status = OrderStatus.Accepted;
         uint128 billAmount;
         if (o.metered) {
@@ -434,7 +419,9 @@ contract TradeSettlement {
     }
 
     /// @notice Either party cancels a Created order alone; an Accepted one needs both, and only
-    ///         before anything was paid (a metered order: before its first statement).
+    ///         before anything was paid (a metered order: before its first statement) — or
+    ///         either alone once the requested grant's window has closed, since the grant
+    ///         could then never be issued (or used) and the bill would be stranded.
     function cancel(uint256 orderId) external {
         Layout storage s = _layout();
         Order storage o = _order(s, orderId);
@@ -457,7 +444,7 @@ contract TradeSettlement {
         uint8 consents = o.cancelConsents | party;
         o.cancelConsents = consents;
         emit CancellationConsented(orderId, msg.sender, consents);
-        if (consents == BOTH_CONSENTS) {
+        if (consents == BOTH_CONSENTS || o.grant.validUntil < block.timestamp) {
             o.status = OrderStatus.Cancelled;
             emit OrderCancelled(orderId, msg.sender);
             if (o.metered) _revokeAuthorization(s, orderId, o);
@@ -474,6 +461,10 @@ contract TradeSettlement {
         _requireListingOperator(s, o);
         if (!o.metered) revert NotMetered(orderId);
         _requireOrderStatus(orderId, o, OrderStatus.Accepted);
+        // No usage is billed under a grant a refund or a regulator has revoked.
+        if (s.authorizations.grantStatus(o.grantId) != IAuthorizationRegistry.GrantStatus.Active) {
+            revert GrantNotActive(orderId, o.grantId);
+        }
         if (units == 0) revert ZeroQuantity();
         uint64 remaining = o.quantity - o.billedUnits;
         if (units > remaining) revert UnitsExceedOrder(orderId, remaining, units);
@@ -511,7 +502,10 @@ contract TradeSettlement {
         b.paidAt = uint64(block.timestamp);
         b.paymentEvidence = paymentEvidence;
         emit BillPaid(orderId, billNo, next, paymentEvidence, msg.sender, uint64(block.timestamp));
-        if (!o.metered) _issueAuthorization(s, orderId, o);
+        if (!o.metered) {
+            _requireInGoodStanding(s, o);
+            _issueAuthorization(s, orderId, o);
+        }
     }
 
     /// @notice The seller records delivery of a paid fixed-price order before its deadline.
@@ -519,6 +513,7 @@ contract TradeSettlement {
         Layout storage s = _layout();
         Order storage o = _order(s, orderId);
         if (msg.sender != o.seller) revert NotSeller(msg.sender);
+        if (!s.participants.hasActiveRoles(o.seller, Roles.SUPPLIER)) revert SupplierNotActive(o.seller);
         Bill storage b = _fixedBill(s, orderId, o);
         _requireBillStatus(orderId, 0, b, BillStatus.Paid);
         _requireNoOpenDispute(orderId, 0, b);
@@ -618,9 +613,12 @@ contract TradeSettlement {
         emit DisputeRaised(orderId, billNo, msg.sender, reasonHash, uint64(block.timestamp));
     }
 
-    /// @notice The listing exchange proposes a mediated outcome; a new proposal replaces the
-    ///         previous one and its acceptances.
-    function proposeMediation(uint256 orderId, uint32 billNo, Outcome outcome, uint128 refund, bytes32 proposalHash)
+    /// @notice The listing exchange proposes a mediated outcome with the hash of its mediation
+    ///         document; a new proposal replaces the previous one and its acceptances. The
+    ///         proposal's hash is computed here over the order, bill, outcome, refund, document
+    ///         and round, so a party's acceptance binds exactly those terms and no later proposal
+    ///         can reuse it.
+    function proposeMediation(uint256 orderId, uint32 billNo, Outcome outcome, uint128 refund, bytes32 documentHash)
         external
     {
         Layout storage s = _layout();
@@ -629,12 +627,15 @@ contract TradeSettlement {
         Bill storage b = s.bills[orderId][billNo];
         _requireOpenDispute(orderId, billNo, b);
         _checkOutcome(outcome, refund, b.amount);
-        if (proposalHash == bytes32(0)) revert MissingHash();
+        if (documentHash == bytes32(0)) revert MissingHash();
+        uint32 round = b.mediationRound + 1;
+        bytes32 proposalHash = keccak256(abi.encode(orderId, billNo, outcome, refund, documentHash, round));
         b.proposedOutcome = outcome;
         b.proposedRefund = refund;
         b.proposalHash = proposalHash;
         b.mediationAcceptances = 0;
-        emit MediationProposed(orderId, billNo, outcome, refund, proposalHash, msg.sender);
+        b.mediationRound = round;
+        emit MediationProposed(orderId, billNo, outcome, refund, documentHash, round, proposalHash, msg.sender);
     }
 
     /// @notice Buyer or seller accepts the current proposal, named by its hash; the second
@@ -659,8 +660,9 @@ contract TradeSettlement {
         }
     }
 
-    /// @notice A regulator or the listing exchange records an arbitral award or a court
-    ///         judgment (its document hash) that decides the dispute.
+    /// @notice A regulator, as the public authority, records an arbitral award or a court
+    ///         judgment (its document hash) that decides the dispute. Not the listing exchange:
+    ///         it earns the listing fee, so it is an interested party.
     function recordAward(
         uint256 orderId,
         uint32 billNo,
@@ -670,10 +672,8 @@ contract TradeSettlement {
         bytes32 documentHash
     ) external {
         Layout storage s = _layout();
-        Order storage o = _order(s, orderId);
-        if (!_isRegulator(s) && !_isOperator(s, o.sellerExchange)) {
-            revert NotRegulatorOrListingExchange(msg.sender);
-        }
+        _order(s, orderId);
+        _requireRegulator(s);
         Bill storage b = s.bills[orderId][billNo];
         _requireOpenDispute(orderId, billNo, b);
         if (resolution != Resolution.ArbitralAward && resolution != Resolution.CourtJudgment) {
@@ -698,37 +698,6 @@ contract TradeSettlement {
         emit FreezeChanged(orderId, frozen, msg.sender, reasonHash);
     }
 
-    /// @notice A regulator registers (or renews) the basis on which `productId`'s data may be
-    ///         exported to `recipient`.
-    function registerExportBasis(
-        uint256 productId,
-        address recipient,
-        ExportBasisKind kind,
-        bytes32 referenceHash,
-        uint64 validFrom,
-        uint64 validUntil
-    ) external {
-        Layout storage s = _layout();
-        _requireRegulator(s);
-        if (kind == ExportBasisKind.None) revert InvalidExportBasisKind(kind);
-        if (recipient == address(0)) revert ZeroAddress();
-        if (referenceHash == bytes32(0)) revert MissingHash();
-        if (validUntil <= validFrom) revert InvalidValidity(validFrom, validUntil);
-        s.exportBases[productId][recipient] = ExportBasis(kind, referenceHash, validFrom, validUntil);
-        emit ExportBasisRegistered(productId, recipient, kind, referenceHash, validFrom, validUntil, msg.sender);
-    }
-
-    function revokeExportBasis(uint256 productId, address recipient, bytes32 reasonHash) external {
-        Layout storage s = _layout();
-        _requireRegulator(s);
-        if (s.exportBases[productId][recipient].kind == ExportBasisKind.None) {
-            revert NoExportBasis(productId, recipient);
-        }
-        if (reasonHash == bytes32(0)) revert MissingHash();
-        delete s.exportBases[productId][recipient];
-        emit ExportBasisRevoked(productId, recipient, reasonHash, msg.sender);
-    }
-
     // ----- views -----
 
     function order(uint256 orderId) external view returns (Order memory o) {
@@ -745,17 +714,6 @@ contract TradeSettlement {
 
     function feeSchedule(bytes32 exchange) external view returns (FeeSchedule memory) {
         return _layout().feeSchedules[exchange];
-    }
-
-    function exportBasis(uint256 productId, address recipient) external view returns (ExportBasis memory) {
-        return _layout().exportBases[productId][recipient];
-    }
-
-    /// @notice True while a registered basis covers exporting `productId` to `recipient`.
-    function exportBasisValid(uint256 productId, address recipient) public view returns (bool) {
-        ExportBasis storage basis = _layout().exportBases[productId][recipient];
-        return basis.kind != ExportBasisKind.None && block.timestamp >= basis.validFrom
-            && block.timestamp < basis.validUntil;
     }
 
     // ----- internals -----
@@ -782,6 +740,21 @@ contract TradeSettlement {
         if (!s.participants.hasActiveRoles(msg.sender, Roles.BUYER)) revert NotActiveBuyer(msg.sender);
         if (!s.participants.hasActiveRoles(supplier, Roles.SUPPLIER)) revert SupplierNotActive(supplier);
         if (supplier == msg.sender) revert SelfTrade(msg.sender);
+    }
+
+    /// @dev A new obligation (acceptance, or the grant a payment issues) needs the product still
+    ///      Listed and both parties still active in their roles; winding down an existing one
+    ///      (confirm, finalize, disputes, non-delivery claims, invoices, statements) does not.
+    ///      The export rule is applied again with the product's current terms, so a listing
+    ///      reclassified or closed to export since the order cannot be exported on old terms.
+    function _requireInGoodStanding(Layout storage s, Order storage o) internal view {
+        uint256 productId = o.productId;
+        IDataProductRegistry.ProductTerms memory terms = s.products.productTerms(productId);
+        if (terms.status != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(productId, terms.status);
+        address buyer = o.buyer;
+        if (!s.participants.hasActiveRoles(o.seller, Roles.SUPPLIER)) revert SupplierNotActive(o.seller);
+        if (!s.participants.hasActiveRoles(buyer, Roles.BUYER)) revert NotActiveBuyer(buyer);
+        _exportRule(s, productId, terms, buyer, o.grant.destinations.length);
     }
 
     function _checkListing(
@@ -824,37 +797,34 @@ contract TradeSettlement {
         }
         _checkCaps(p, listingBps, buyerBps);
         GrantRequest calldata grant = request.grant;
-        uint8 right = grant.right;
-        if (right == 0 || right & (right - 1) != 0 || right & terms.rights != right) {
-            revert RightNotOffered(right, terms.rights);
-        }
-        if (grant.validUntil <= grant.validFrom) revert InvalidValidity(grant.validFrom, grant.validUntil);
+        GrantRules.check(
+            request.productId,
+            terms.rights,
+            grant.right,
+            grant.purposeCode,
+            grant.validFrom,
+            grant.validUntil,
+            grant.destinations
+        );
     }
 
-    /// @return needsBasis The trade is cross-border and the data important or personal, so a
-    ///         valid export basis is required (checked now and again when the grant is issued).
-    function _checkExport(
+    /// @notice A trade is cross-border when the buyer is outside the mainland (HK, MO and TW
+    ///         included) or the grant names destinations; then the product must allow export,
+    ///         and important data or personal information needs a valid export basis.
+    /// @return needsBasis The trade is cross-border and the data important or personal.
+    function _exportRule(
         Layout storage s,
-        OrderRequest calldata request,
-        IDataProductRegistry.ProductTerms memory terms
+        uint256 productId,
+        IDataProductRegistry.ProductTerms memory terms,
+        address buyer,
+        uint256 destinationCount
     ) internal view returns (bool needsBasis) {
-        bytes2[] calldata destinations = request.grant.destinations;
-        if (destinations.length > MAX_DESTINATIONS) revert TooManyDestinations(destinations.length);
-        for (uint256 i = 0; i < destinations.length; ++i) {
-            bytes2 destination = destinations[i];
-            if (destination == bytes2(0) || Jurisdictions.isMainland(destination)) {
-                revert InvalidDestination(destination);
-            }
-        }
-        bytes2 jurisdiction = s.participants.participant(msg.sender).jurisdiction;
-        bool crossBorder = !Jurisdictions.isMainland(jurisdiction) || destinations.length > 0;
+        bool crossBorder = !Jurisdictions.isMainland(s.participants.participant(buyer).jurisdiction) || destinationCount > 0;
         if (!crossBorder) return false;
-        if (!terms.exportAllowed) revert ExportNotAllowed(request.productId);
+        if (!terms.exportAllowed) revert ExportNotAllowed(productId);
         needsBasis =
             terms.classification != IDataProductRegistry.Classification.General || terms.personalInformation;
-        if (needsBasis && !exportBasisValid(request.productId, msg.sender)) {
-            revert ExportBasisRequired(request.productId, msg.sender);
-        }
+        if (needsBasis && !s.exportBases.exportBasisValid(productId, buyer)) revert ExportBasisRequired(productId, buyer);
     }
 
     function _storeOrder(
@@ -885,10 +855,8 @@ contract TradeSettlement {
         o.grant = request.grant;
     }
 
+    /// @dev Only after `_requireInGoodStanding`, which applies the export rule.
     function _issueAuthorization(Layout storage s, uint256 orderId, Order storage o) internal {
-        if (o.needsExportBasis && !exportBasisValid(o.productId, o.buyer)) {
-            revert ExportBasisRequired(o.productId, o.buyer);
-        }
         GrantRequest storage g = o.grant;
         uint256 grantId = s.authorizations.issueForOrder(
             orderId,

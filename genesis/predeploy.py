@@ -150,8 +150,10 @@ SYSTEM_CONTRACTS: tuple[SystemContract, ...] = (
             "ParticipantRegistry",
             "DataProductRegistry",
             "AuthorizationRegistry",
+            "ExportBasisRegistry",
         ),
     ),
+    _row("ExportBasisRegistry", _proxies_of("ExchangeRegistry")),
 )
 """Fixed addresses come from ``client.contracts.SYSTEM_CONTRACT_INDEX``."""
 

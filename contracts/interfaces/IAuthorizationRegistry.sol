@@ -34,4 +34,7 @@ interface IAuthorizationRegistry {
     /// @notice Revokes the grant an order bought because the order was refunded; only
     ///         TradeSettlement may call it.
     function revokeForRefund(uint256 grantId) external;
+
+    /// @notice The grant's status (None if it does not exist).
+    function grantStatus(uint256 grantId) external view returns (GrantStatus);
 }

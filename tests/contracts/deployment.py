@@ -1,4 +1,4 @@
-"""The five system contracts for contract tests, deployed exactly as genesis deploys them.
+"""The six system contracts for contract tests, deployed exactly as genesis deploys them.
 
 ``genesis.predeploy.predeploy`` (the ``SYSTEM_CONTRACTS`` table) builds the accounts of every
 implementation and proxy at their fixed addresses, and the harness chain starts from a genesis

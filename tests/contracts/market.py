@@ -1,5 +1,5 @@
 """A small data market for TradeSettlement tests and the gas benchmark: four exchanges (one
-suspended), a regulator, participants and listed products, on the five real system contracts
+suspended), a regulator, participants and listed products, on the six real system contracts
 predeployed as genesis predeploys them (``tests.contracts.deployment``).
 """
 
@@ -151,6 +151,10 @@ class Market:
     @property
     def authorizations(self) -> Contract:
         return self.system.contracts["AuthorizationRegistry"]
+
+    @property
+    def export_bases(self) -> Contract:
+        return self.system.contracts["ExportBasisRegistry"]
 
     def terms(self, **changes: Any) -> dict[str, Any]:
         """Listing terms of a fixed-price general dataset, with `changes` applied."""
@@ -317,7 +321,7 @@ class Market:
 
 
 def deploy_market() -> Market:
-    """The five system contracts from a genesis for exchanges A, B, C and a suspended one, with
+    """The six system contracts from a genesis for exchanges A, B, C and a suspended one, with
     fee schedules, participants and the five products the tests order."""
     accounts = funded_addresses()
     regulator, op_a, op_b, op_c = accounts[1:5]

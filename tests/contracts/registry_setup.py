@@ -45,7 +45,7 @@ class Kind:
 class ProposalState:
     """ProposalStatus"""
 
-    NONE, PENDING, SCHEDULED, EXECUTED, EXPIRED = range(5)
+    NONE, PENDING, SCHEDULED, EXECUTED, EXPIRED, CANCELLED = range(6)
 
 
 def code(text: str) -> bytes:

@@ -342,6 +342,64 @@ def test_important_or_personal_data_goes_abroad_only_through_an_order(
     assert grant(market, order_grant)["terms"][8] == [b"HK"]
 
 
+def setup_abroad(market: Market, jurisdiction: bytes, **changes: Any) -> tuple[Parties, int]:
+    """Parties whose grantee is registered in `jurisdiction`, and a product listed with
+    `changes` (attested, so that important or personal data can be listed)."""
+    parties = setup_parties(market)
+    parties.grantee = register(market, BUYER, jurisdiction=jurisdiction, operator=market.operator_b)
+    evaluator = register(market, 1 << 3)
+    listing = listing_terms(deliveryAccount=parties.delivery, **changes)
+    market.chain.transact(market.products.functions.submit(A, listing), parties.supplier)
+    product_id = int(market.products.functions.productCount().call())
+    market.chain.transact(
+        market.products.functions.attestCompliance(product_id, 1, h("report-1")), evaluator
+    )
+    market.chain.transact(market.products.functions.approve(product_id, 1), market.operator_a)
+    return parties, product_id
+
+
+@pytest.mark.parametrize("jurisdiction", [b"HK", b"MO", b"TW", b"SG"])
+def test_a_direct_grant_to_a_grantee_outside_the_mainland_of_a_domestic_only_product_reverts(
+    market: Market, jurisdiction: bytes
+) -> None:
+    parties, product_id = setup_abroad(market, jurisdiction, exportAllowed=False)
+    call = market.authorizations.functions.issue(terms(parties, productId=product_id))
+    market.chain.expect_revert(call, parties.supplier, "ExportNotAllowed", product_id)
+    assert market.authorizations.functions.grantCount().call() == 0
+
+
+@pytest.mark.parametrize("jurisdiction", [b"HK", b"MO", b"TW"])
+@pytest.mark.parametrize(
+    "changes",
+    [{"classification": IMPORTANT}, {"personalInformation": True, "source": PERSONAL}],
+    ids=["important", "personal"],
+)
+def test_important_or_personal_data_reaches_a_grantee_outside_the_mainland_only_through_an_order(
+    market: Market, jurisdiction: bytes, changes: dict[str, Any]
+) -> None:
+    parties, product_id = setup_abroad(market, jurisdiction, **changes)
+    call = market.authorizations.functions.issue(terms(parties, productId=product_id))
+    market.chain.expect_revert(call, parties.supplier, "ExportNeedsOrder", product_id)
+
+
+@pytest.mark.parametrize("jurisdiction", [b"HK", b"MO", b"TW"])
+def test_general_exportable_data_is_granted_directly_to_a_grantee_outside_the_mainland(
+    market: Market, jurisdiction: bytes
+) -> None:
+    parties, product_id = setup_abroad(market, jurisdiction)
+    grant_id = issue(market, parties, productId=product_id)
+    assert grant(market, grant_id)["status"] == ACTIVE
+    assert grant(market, grant_id)["terms"][1] == parties.grantee
+
+
+def test_a_direct_grant_to_a_mainland_grantee_of_important_data_is_accepted(
+    market: Market,
+) -> None:
+    parties, product_id = setup_abroad(market, b"CN", classification=IMPORTANT)
+    grant_id = issue(market, parties, productId=product_id)
+    assert grant(market, grant_id)["status"] == ACTIVE
+
+
 # grants bought through orders
 
 
@@ -697,3 +755,13 @@ def test_a_use_outside_the_window_always_reverts(
             expected = ("GrantExpired", grant_id, valid_until, at)
         market.chain.expect_revert(call, market.operator_a, *expected)
         assert grant(market, grant_id)["uses"] == 0
+
+
+def test_grant_status_reads_active_revoked_and_unknown(market: Market, parties: Parties) -> None:
+    grant_id = issue(market, parties)
+    status = market.authorizations.functions.grantStatus
+    assert status(grant_id).call() == ACTIVE
+    market.chain.transact(
+        market.authorizations.functions.revoke(grant_id, h("misuse")), parties.supplier
+    )
+    assert (status(grant_id).call(), status(grant_id + 1).call()) == (REVOKED, NONE)

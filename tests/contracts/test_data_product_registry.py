@@ -711,6 +711,38 @@ def test_suspending_a_product_under_review_reverts(market: Market, supplier: str
     market.chain.expect_revert(call, market.regulator, "InvalidStatus", product_id, SUBMITTED)
 
 
+def test_a_regulator_takes_over_a_listing_exchange_suspension(
+    market: Market, supplier: str
+) -> None:
+    product_id = listed(market, supplier)
+    suspend(market, product_id, market.operator_a)
+    call = market.products.functions.suspend(product_id, h("inquiry"))
+    receipt = market.chain.transact(call, market.regulator)
+    assert market.chain.events(receipt, market.products, "ProductSuspended") == [
+        {
+            "productId": product_id,
+            "suspendedBy": market.regulator,
+            "byRegulator": True,
+            "reasonHash": h("inquiry"),
+        }
+    ]
+    record = product(market, product_id)
+    assert (record["status"], record["suspendedByRegulator"]) == (SUSPENDED_STATUS, True)
+    reinstate = market.products.functions.reinstate(product_id)
+    market.chain.expect_revert(reinstate, market.operator_a, "SuspendedByRegulator", product_id)
+
+
+def test_the_listing_exchange_cannot_suspend_its_suspended_product_again(
+    market: Market, supplier: str
+) -> None:
+    product_id = listed(market, supplier)
+    suspend(market, product_id, market.operator_a)
+    call = market.products.functions.suspend(product_id, h("again"))
+    market.chain.expect_revert(
+        call, market.operator_a, "InvalidStatus", product_id, SUSPENDED_STATUS
+    )
+
+
 def test_the_listing_exchange_lists_again_what_it_suspended(market: Market, supplier: str) -> None:
     product_id = listed(market, supplier)
     suspend(market, product_id, market.operator_a)

@@ -310,6 +310,32 @@ def test_suspending_a_suspended_participant_reverts(market: Market) -> None:
     market.chain.expect_revert(call, market.operator_a, "InvalidStatus", account, SUSPENDED_STATUS)
 
 
+def test_a_regulator_takes_over_an_exchange_suspension(market: Market) -> None:
+    account = register(market, SUPPLIER)
+    suspend(market, account, market.operator_a)
+    call = market.participants.functions.suspend(account, h("inquiry"))
+    receipt = market.chain.transact(call, market.regulator)
+    assert market.chain.events(receipt, market.participants, "ParticipantSuspended") == [
+        {
+            "account": account,
+            "suspendedBy": market.regulator,
+            "byRegulator": True,
+            "reasonHash": h("inquiry"),
+        }
+    ]
+    assert market.participants.functions.isSuspendedByRegulator(account).call() is True
+    reinstate = market.participants.functions.reinstate(account)
+    market.chain.expect_revert(reinstate, market.operator_a, "SuspendedByRegulator", account)
+    assert status(market, account) == SUSPENDED_STATUS
+
+
+def test_a_regulator_suspension_cannot_be_taken_over_again(market: Market) -> None:
+    account = register(market, SUPPLIER)
+    suspend(market, account, market.regulator)
+    call = market.participants.functions.suspend(account, h("again"))
+    market.chain.expect_revert(call, market.regulator, "InvalidStatus", account, SUSPENDED_STATUS)
+
+
 def test_suspending_a_revoked_participant_reverts(market: Market) -> None:
     account = register(market, SUPPLIER)
     revoke(market, account)

@@ -66,16 +66,18 @@ def make_history(r: Registry) -> set[str]:
     chain.transact(f.expire(lapsed), r.root)
     implementation = chain.deploy("Recorder")
     proxy = chain.deploy("UpgradeProxy", implementation.address, r.proxy.address, b"")
-    for executes in (True, False):
+    for ending in ("executed", "scheduled", "cancelled"):
         upgrade = r.propose(
             f.proposeUpgrade(proxy.address, chain.deploy("Recorder").address), r.operators["EX3"]
         )
         r.approve(upgrade, "EX0", "EX1", "EX3")
         chain.transact(f.approveUpgrade(upgrade), newcomer)
         chain.transact(f.scheduleUpgrade(upgrade), r.root)
-        if executes:
+        if ending == "executed":
             r.advance(UPGRADE_DELAY)
             r.execute(upgrade)
+        elif ending == "cancelled":
+            chain.transact(f.cancelUpgrade(upgrade, b"\x01" * 32), newcomer)
     pending = r.propose(f.proposeParameters((1, 1, 1, 1, 1)), r.operators["EX9"])
     r.approve(pending, "EX9", "EX1")
     return {*r.regulators, newcomer}
@@ -106,9 +108,9 @@ def test_the_state_rebuilt_from_events_equals_the_contract_state() -> None:
         f.proposalLifetime().call(),
         f.upgradeDelay().call(),
     )
-    assert len(state.proposals) == f.proposalCount().call() == 11
+    assert len(state.proposals) == f.proposalCount().call() == 12
     assert [state.proposals[i] for i in sorted(state.proposals)] == [
-        views.proposal(i) for i in range(1, 12)
+        views.proposal(i) for i in range(1, 13)
     ]
     active = sum(e.status == ExchangeStatus.ACTIVE for e in state.exchanges.values())
     assert active == f.activeExchangeCount().call() == 4

@@ -623,6 +623,36 @@ def test_a_disputed_statement_refund_revokes_the_authorization(market: Market) -
     )
 
 
+def test_no_statement_is_recorded_after_a_refund_revoked_the_grant(market: Market) -> None:
+    order_id = metered_order(market)
+    bill_no = market.statement(order_id, 400)
+    market.chain.transact(
+        market.settlement.functions.pay(order_id, bill_no, h("payment")), market.operator_b
+    )
+    market.chain.transact(
+        market.settlement.functions.raiseDispute(order_id, bill_no, h("wrong count")),
+        market.buyer,
+    )
+    market.chain.transact(
+        market.settlement.functions.recordAward(
+            order_id, bill_no, Resolution.ARBITRAL_AWARD, Outcome.PARTIAL, 500, h("award")
+        ),
+        market.regulator,
+    )
+    call = market.settlement.functions.recordStatement(order_id, 10, 1, 2, h("later usage"))
+    market.chain.expect_revert(call, market.operator_a, "GrantNotActive", order_id, 1)
+    assert market.order(order_id)["statementCount"] == 1
+
+
+def test_no_statement_is_recorded_after_a_regulator_revoked_the_grant(market: Market) -> None:
+    order_id = metered_order(market)
+    market.chain.transact(
+        market.authorizations.functions.revoke(1, h("unlawful use")), market.regulator
+    )
+    call = market.settlement.functions.recordStatement(order_id, 10, 1, 2, h("usage"))
+    market.chain.expect_revert(call, market.operator_a, "GrantNotActive", order_id, 1)
+
+
 def test_a_second_refund_on_an_order_does_not_revoke_its_grant_twice(market: Market) -> None:
     order_id = metered_order(market)
     for bill_no in (market.statement(order_id, 10), market.statement(order_id, 20)):

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from client.mediation import proposal_hash
 from tests.contracts.market import (
     DISPUTE_WINDOW,
     EXCHANGE_A,
@@ -22,9 +23,14 @@ from tests.contracts.market import (
 AMOUNT = 3 * FIXED_PRICE
 
 
-def propose(market: Market, order_id: int, outcome: Outcome, refund: int, label: str) -> None:
+def propose(
+    market: Market, order_id: int, outcome: Outcome, refund: int, label: str, round_: int = 1
+) -> bytes:
+    """The listing exchange proposes `outcome` with document `label` as proposal `round_` of
+    bill 0; the proposal's hash, computed as a client computes it."""
     call = market.settlement.functions.proposeMediation(order_id, 0, outcome, refund, h(label))
     market.chain.transact(call, market.operator_a)
+    return proposal_hash(order_id, 0, outcome, refund, h(label), round_)
 
 
 # ----- raising -----
@@ -93,22 +99,26 @@ def test_the_listing_exchange_proposes_a_mediated_outcome(market: Market) -> Non
         order_id, 0, Outcome.PARTIAL, 10_000, h("proposal")
     )
     receipt = market.chain.transact(call, market.operator_a)
+    expected = proposal_hash(order_id, 0, Outcome.PARTIAL, 10_000, h("proposal"), 1)
     assert events(market, receipt, "MediationProposed") == [
         {
             "orderId": order_id,
             "billNo": 0,
             "outcome": Outcome.PARTIAL,
             "refund": 10_000,
-            "proposalHash": h("proposal"),
+            "documentHash": h("proposal"),
+            "round": 1,
+            "proposalHash": expected,
             "operator": market.operator_a,
         }
     ]
     bill = market.bill(order_id)
-    assert (bill["proposedOutcome"], bill["proposedRefund"], bill["proposalHash"]) == (
-        Outcome.PARTIAL,
-        10_000,
-        h("proposal"),
-    )
+    assert (
+        bill["proposedOutcome"],
+        bill["proposedRefund"],
+        bill["mediationRound"],
+        bill["proposalHash"],
+    ) == (Outcome.PARTIAL, 10_000, 1, expected)
 
 
 def test_only_the_listing_exchange_mediates(market: Market) -> None:
@@ -143,7 +153,7 @@ def test_an_outcome_inconsistent_with_its_refund_is_rejected(
     market.chain.expect_revert(call, market.operator_a, "InvalidOutcome", outcome, refund, AMOUNT)
 
 
-def test_a_proposal_needs_a_hash(market: Market) -> None:
+def test_a_proposal_needs_a_document_hash(market: Market) -> None:
     order_id = market.disputed()
     call = market.settlement.functions.proposeMediation(order_id, 0, Outcome.RELEASE, 0, bytes(32))
     market.chain.expect_revert(call, market.operator_a, "MissingHash")
@@ -151,11 +161,11 @@ def test_a_proposal_needs_a_hash(market: Market) -> None:
 
 def test_mediation_accepted_by_both_parties_resolves_the_dispute(market: Market) -> None:
     order_id = market.disputed()
-    propose(market, order_id, Outcome.PARTIAL, 10_000, "proposal")
-    accept = market.settlement.functions.acceptMediation(order_id, 0, h("proposal"))
+    proposal = propose(market, order_id, Outcome.PARTIAL, 10_000, "proposal")
+    accept = market.settlement.functions.acceptMediation(order_id, 0, proposal)
     first = market.chain.transact(accept, market.seller)
     assert events(market, first, "MediationAccepted") == [
-        {"orderId": order_id, "billNo": 0, "party": market.seller, "proposalHash": h("proposal")}
+        {"orderId": order_id, "billNo": 0, "party": market.seller, "proposalHash": proposal}
     ]
     assert events(market, first, "DisputeResolved") == []
     assert market.bill(order_id)["mediationAcceptances"] == 2
@@ -167,7 +177,7 @@ def test_mediation_accepted_by_both_parties_resolves_the_dispute(market: Market)
             "resolution": Resolution.MEDIATION,
             "outcome": Outcome.PARTIAL,
             "refund": 10_000,
-            "documentHash": h("proposal"),
+            "documentHash": proposal,
             "status": BillStatus.SETTLED,
             "by": market.buyer,
         }
@@ -190,14 +200,37 @@ def test_mediation_accepted_by_both_parties_resolves_the_dispute(market: Market)
 
 def test_a_new_proposal_replaces_the_old_one_and_its_acceptances(market: Market) -> None:
     order_id = market.disputed()
-    propose(market, order_id, Outcome.RELEASE, 0, "first")
+    first = propose(market, order_id, Outcome.RELEASE, 0, "first")
     market.chain.transact(
-        market.settlement.functions.acceptMediation(order_id, 0, h("first")), market.seller
+        market.settlement.functions.acceptMediation(order_id, 0, first), market.seller
     )
-    propose(market, order_id, Outcome.REFUND, AMOUNT, "second")
+    second = propose(market, order_id, Outcome.REFUND, AMOUNT, "second", round_=2)
     assert market.bill(order_id)["mediationAcceptances"] == 0
-    stale = market.settlement.functions.acceptMediation(order_id, 0, h("first"))
-    market.chain.expect_revert(stale, market.buyer, "ProposalMismatch", h("second"), h("first"))
+    stale = market.settlement.functions.acceptMediation(order_id, 0, first)
+    market.chain.expect_revert(stale, market.buyer, "ProposalMismatch", second, first)
+
+
+def test_other_terms_proposed_with_the_same_document_cannot_take_an_earlier_acceptance(
+    market: Market,
+) -> None:
+    order_id = market.disputed()
+    half = propose(market, order_id, Outcome.PARTIAL, AMOUNT // 2, "mediation record")
+    market.chain.transact(
+        market.settlement.functions.acceptMediation(order_id, 0, half), market.seller
+    )
+    release = propose(market, order_id, Outcome.RELEASE, 0, "mediation record", round_=2)
+    assert release != half
+    stale = market.settlement.functions.acceptMediation(order_id, 0, half)
+    market.chain.expect_revert(stale, market.buyer, "ProposalMismatch", release, half)
+    assert market.bill(order_id)["dispute"] == DisputeStatus.OPEN
+
+
+def test_the_same_terms_proposed_again_get_a_new_hash(market: Market) -> None:
+    order_id = market.disputed()
+    first = propose(market, order_id, Outcome.RELEASE, 0, "record")
+    again = propose(market, order_id, Outcome.RELEASE, 0, "record", round_=2)
+    assert again != first
+    assert market.bill(order_id)["proposalHash"] == again
 
 
 def test_accepting_without_a_proposal_is_rejected(market: Market) -> None:
@@ -208,8 +241,8 @@ def test_accepting_without_a_proposal_is_rejected(market: Market) -> None:
 
 def test_a_party_accepts_a_proposal_only_once(market: Market) -> None:
     order_id = market.disputed()
-    propose(market, order_id, Outcome.RELEASE, 0, "proposal")
-    call = market.settlement.functions.acceptMediation(order_id, 0, h("proposal"))
+    proposal = propose(market, order_id, Outcome.RELEASE, 0, "proposal")
+    call = market.settlement.functions.acceptMediation(order_id, 0, proposal)
     market.chain.transact(call, market.buyer)
     market.chain.expect_revert(
         call, market.buyer, "MediationAlreadyAccepted", order_id, 0, market.buyer
@@ -218,15 +251,15 @@ def test_a_party_accepts_a_proposal_only_once(market: Market) -> None:
 
 def test_a_stranger_cannot_accept_a_proposal(market: Market) -> None:
     order_id = market.disputed()
-    propose(market, order_id, Outcome.RELEASE, 0, "proposal")
-    call = market.settlement.functions.acceptMediation(order_id, 0, h("proposal"))
+    proposal = propose(market, order_id, Outcome.RELEASE, 0, "proposal")
+    call = market.settlement.functions.acceptMediation(order_id, 0, proposal)
     market.chain.expect_revert(call, market.stranger, "NotParty", market.stranger)
 
 
 def test_a_resolved_dispute_takes_no_more_acceptances(market: Market) -> None:
     order_id = market.disputed()
-    propose(market, order_id, Outcome.RELEASE, 0, "proposal")
-    call = market.settlement.functions.acceptMediation(order_id, 0, h("proposal"))
+    proposal = propose(market, order_id, Outcome.RELEASE, 0, "proposal")
+    call = market.settlement.functions.acceptMediation(order_id, 0, proposal)
     market.chain.transact(call, market.buyer)
     market.chain.transact(call, market.seller)
     market.chain.expect_revert(call, market.buyer, "NoOpenDispute", order_id, 0)
@@ -265,14 +298,14 @@ def test_a_regulator_records_an_arbitral_award_with_a_partial_refund(market: Mar
     ]
 
 
-def test_the_listing_exchange_records_a_court_judgment_refunding_in_full(market: Market) -> None:
+def test_a_regulator_records_a_court_judgment_refunding_in_full(market: Market) -> None:
     order_id = market.disputed()
     call = market.settlement.functions.recordAward(
         order_id, 0, Resolution.COURT_JUDGMENT, Outcome.REFUND, AMOUNT, h("judgment")
     )
-    receipt = market.chain.transact(call, market.operator_a)
+    receipt = market.chain.transact(call, market.regulator)
     [resolved] = events(market, receipt, "DisputeResolved")
-    assert (resolved["status"], resolved["by"]) == (BillStatus.REFUNDED, market.operator_a)
+    assert (resolved["status"], resolved["by"]) == (BillStatus.REFUNDED, market.regulator)
     assert events(market, receipt, "TradeSettled") == []
     [clearing] = events(market, receipt, "ClearingInstruction")
     assert clearing["certificate"]["legs"] == {
@@ -315,14 +348,16 @@ def test_an_award_on_a_settled_bill_keeps_its_settlement_time(market: Market) ->
     assert market.bill(order_id)["settledAt"] == settled_at
 
 
-def test_the_buyer_exchange_cannot_record_an_award(market: Market) -> None:
+@pytest.mark.parametrize("who", ["operator_a", "operator_b", "seller", "buyer"])
+def test_only_a_regulator_records_an_award(market: Market, who: str) -> None:
+    """The listing exchange (operator_a) earns the listing fee: an interested party."""
     order_id = market.disputed()
     call = market.settlement.functions.recordAward(
         order_id, 0, Resolution.ARBITRAL_AWARD, Outcome.RELEASE, 0, h("award")
     )
-    market.chain.expect_revert(
-        call, market.operator_b, "NotRegulatorOrListingExchange", market.operator_b
-    )
+    sender = getattr(market, who)
+    market.chain.expect_revert(call, sender, "NotRegulator", sender)
+    assert market.bill(order_id)["dispute"] == DisputeStatus.OPEN
 
 
 @pytest.mark.parametrize(

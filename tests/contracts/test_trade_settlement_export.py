@@ -25,7 +25,7 @@ def register_basis(
     market: Market, product_id: int, recipient: str, valid_for: int = 365 * DAY
 ) -> None:
     now = market.chain.timestamp
-    call = market.settlement.functions.registerExportBasis(
+    call = market.export_bases.functions.registerExportBasis(
         product_id,
         recipient,
         ExportBasisKind.SECURITY_ASSESSMENT,
@@ -102,7 +102,7 @@ def test_an_expired_basis_no_longer_admits_orders(market: Market) -> None:
 def test_a_basis_not_yet_valid_does_not_admit_orders(market: Market) -> None:
     now = market.chain.timestamp
     market.chain.transact(
-        market.settlement.functions.registerExportBasis(
+        market.export_bases.functions.registerExportBasis(
             IMPORTANT_PRODUCT,
             market.foreign_buyer,
             ExportBasisKind.CERTIFICATION,
@@ -113,7 +113,9 @@ def test_a_basis_not_yet_valid_does_not_admit_orders(market: Market) -> None:
         market.regulator,
     )
     assert (
-        market.settlement.functions.exportBasisValid(IMPORTANT_PRODUCT, market.foreign_buyer).call()
+        market.export_bases.functions.exportBasisValid(
+            IMPORTANT_PRODUCT, market.foreign_buyer
+        ).call()
         is False
     )
     call, buyer = order_from(market, market.foreign_buyer, IMPORTANT_PRODUCT)
@@ -125,7 +127,7 @@ def test_a_basis_revoked_before_payment_stops_the_authorization(market: Market) 
     order_id = market.create(IMPORTANT_PRODUCT, buyer=market.foreign_buyer)
     market.chain.transact(market.settlement.functions.accept(order_id), market.seller)
     market.chain.transact(
-        market.settlement.functions.revokeExportBasis(
+        market.export_bases.functions.revokeExportBasis(
             IMPORTANT_PRODUCT, market.foreign_buyer, h("withdrawn")
         ),
         market.regulator,
@@ -137,7 +139,7 @@ def test_a_basis_revoked_before_payment_stops_the_authorization(market: Market) 
 
 
 def test_a_regulator_registers_an_export_basis(market: Market) -> None:
-    call = market.settlement.functions.registerExportBasis(
+    call = market.export_bases.functions.registerExportBasis(
         IMPORTANT_PRODUCT,
         market.foreign_buyer,
         ExportBasisKind.STANDARD_CONTRACT_FILING,
@@ -146,7 +148,7 @@ def test_a_regulator_registers_an_export_basis(market: Market) -> None:
         200,
     )
     receipt = market.chain.transact(call, market.regulator)
-    assert events(market, receipt, "ExportBasisRegistered") == [
+    assert events(market, receipt, "ExportBasisRegistered", market.export_bases) == [
         {
             "productId": IMPORTANT_PRODUCT,
             "recipient": market.foreign_buyer,
@@ -157,7 +159,7 @@ def test_a_regulator_registers_an_export_basis(market: Market) -> None:
             "regulator": market.regulator,
         }
     ]
-    assert market.settlement.functions.exportBasis(
+    assert market.export_bases.functions.exportBasis(
         IMPORTANT_PRODUCT, market.foreign_buyer
     ).call() == (
         ExportBasisKind.STANDARD_CONTRACT_FILING,
@@ -171,6 +173,7 @@ def test_a_regulator_registers_an_export_basis(market: Market) -> None:
     ("kind", "recipient", "reference", "valid_from", "valid_until", "error", "args"),
     [
         (ExportBasisKind.NONE, "foreign_buyer", h("r"), 1, 2, "InvalidExportBasisKind", (0,)),
+        (4, "foreign_buyer", h("r"), 1, 2, "InvalidExportBasisKind", (4,)),
         (ExportBasisKind.CERTIFICATION, None, h("r"), 1, 2, "ZeroAddress", ()),
         (ExportBasisKind.CERTIFICATION, "foreign_buyer", bytes(32), 1, 2, "MissingHash", ()),
         (ExportBasisKind.CERTIFICATION, "foreign_buyer", h("r"), 2, 2, "InvalidValidity", (2, 2)),
@@ -178,7 +181,7 @@ def test_a_regulator_registers_an_export_basis(market: Market) -> None:
 )
 def test_a_bad_export_basis_is_rejected(
     market: Market,
-    kind: ExportBasisKind,
+    kind: int,
     recipient: str | None,
     reference: bytes,
     valid_from: int,
@@ -187,14 +190,14 @@ def test_a_bad_export_basis_is_rejected(
     args: tuple[Any, ...],
 ) -> None:
     address = getattr(market, recipient) if recipient else "0x" + "00" * 20
-    call = market.settlement.functions.registerExportBasis(
+    call = market.export_bases.functions.registerExportBasis(
         IMPORTANT_PRODUCT, address, kind, reference, valid_from, valid_until
     )
     market.chain.expect_revert(call, market.regulator, error, *args)
 
 
 def test_only_a_regulator_registers_an_export_basis(market: Market) -> None:
-    call = market.settlement.functions.registerExportBasis(
+    call = market.export_bases.functions.registerExportBasis(
         IMPORTANT_PRODUCT, market.foreign_buyer, ExportBasisKind.CERTIFICATION, h("r"), 1, 2
     )
     market.chain.expect_revert(call, market.operator_a, "NotRegulator", market.operator_a)
@@ -202,11 +205,11 @@ def test_only_a_regulator_registers_an_export_basis(market: Market) -> None:
 
 def test_a_regulator_revokes_an_export_basis(market: Market) -> None:
     register_basis(market, IMPORTANT_PRODUCT, market.foreign_buyer)
-    call = market.settlement.functions.revokeExportBasis(
+    call = market.export_bases.functions.revokeExportBasis(
         IMPORTANT_PRODUCT, market.foreign_buyer, h("why")
     )
     receipt = market.chain.transact(call, market.regulator)
-    assert events(market, receipt, "ExportBasisRevoked") == [
+    assert events(market, receipt, "ExportBasisRevoked", market.export_bases) == [
         {
             "productId": IMPORTANT_PRODUCT,
             "recipient": market.foreign_buyer,
@@ -214,7 +217,7 @@ def test_a_regulator_revokes_an_export_basis(market: Market) -> None:
             "regulator": market.regulator,
         }
     ]
-    assert market.settlement.functions.exportBasis(
+    assert market.export_bases.functions.exportBasis(
         IMPORTANT_PRODUCT, market.foreign_buyer
     ).call() == (
         ExportBasisKind.NONE,
@@ -225,7 +228,7 @@ def test_a_regulator_revokes_an_export_basis(market: Market) -> None:
 
 
 def test_revoking_a_basis_that_does_not_exist_is_rejected(market: Market) -> None:
-    call = market.settlement.functions.revokeExportBasis(
+    call = market.export_bases.functions.revokeExportBasis(
         IMPORTANT_PRODUCT, market.foreign_buyer, h("why")
     )
     market.chain.expect_revert(
@@ -235,7 +238,7 @@ def test_revoking_a_basis_that_does_not_exist_is_rejected(market: Market) -> Non
 
 def test_only_a_regulator_revokes_an_export_basis(market: Market) -> None:
     register_basis(market, IMPORTANT_PRODUCT, market.foreign_buyer)
-    call = market.settlement.functions.revokeExportBasis(
+    call = market.export_bases.functions.revokeExportBasis(
         IMPORTANT_PRODUCT, market.foreign_buyer, h("why")
     )
     market.chain.expect_revert(call, market.operator_a, "NotRegulator", market.operator_a)
@@ -243,7 +246,79 @@ def test_only_a_regulator_revokes_an_export_basis(market: Market) -> None:
 
 def test_revoking_a_basis_needs_a_reason(market: Market) -> None:
     register_basis(market, IMPORTANT_PRODUCT, market.foreign_buyer)
-    call = market.settlement.functions.revokeExportBasis(
+    call = market.export_bases.functions.revokeExportBasis(
         IMPORTANT_PRODUCT, market.foreign_buyer, bytes(32)
     )
     market.chain.expect_revert(call, market.regulator, "MissingHash")
+
+
+# ----- the listing changed after the order -----
+
+
+def relist(market: Market, product_id: int, **changes: Any) -> None:
+    """The seller updates the listing with `changes`; an evaluator attests the new version and
+    the listing exchange approves it, so the product is Listed again at the next version."""
+    terms = {**market.product_terms(product_id), **changes}
+    market.chain.transact(market.products.functions.update(product_id, terms), market.seller)
+    version = market.version(product_id)
+    market.chain.transact(
+        market.products.functions.attestCompliance(
+            product_id, version, terms["complianceReportHash"]
+        ),
+        market.evaluator,
+    )
+    market.chain.transact(market.products.functions.approve(product_id, version), market.operator_a)
+
+
+def test_an_order_abroad_is_not_accepted_once_the_listing_closed_export(market: Market) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    relist(market, FIXED_PRODUCT, exportAllowed=False)
+    call = market.settlement.functions.accept(order_id)
+    market.chain.expect_revert(call, market.seller, "ExportNotAllowed", FIXED_PRODUCT)
+
+
+def test_an_accepted_order_abroad_is_not_granted_once_the_listing_closed_export(
+    market: Market,
+) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    market.chain.transact(market.settlement.functions.accept(order_id), market.seller)
+    relist(market, FIXED_PRODUCT, exportAllowed=False)
+    call = market.settlement.functions.pay(order_id, 0, h("payment"))
+    market.chain.expect_revert(call, market.operator_b, "ExportNotAllowed", FIXED_PRODUCT)
+    assert market.authorizations.functions.grantCount().call() == 0
+
+
+def test_an_order_abroad_of_data_reclassified_important_needs_a_basis_at_acceptance(
+    market: Market,
+) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    relist(market, FIXED_PRODUCT, classification=1)
+    call = market.settlement.functions.accept(order_id)
+    market.chain.expect_revert(
+        call, market.seller, "ExportBasisRequired", FIXED_PRODUCT, market.foreign_buyer
+    )
+
+
+def test_an_order_abroad_of_data_reclassified_important_needs_a_basis_at_payment(
+    market: Market,
+) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    market.chain.transact(market.settlement.functions.accept(order_id), market.seller)
+    relist(market, FIXED_PRODUCT, personalInformation=True)
+    call = market.settlement.functions.pay(order_id, 0, h("payment"))
+    market.chain.expect_revert(
+        call, market.operator_b, "ExportBasisRequired", FIXED_PRODUCT, market.foreign_buyer
+    )
+    register_basis(market, FIXED_PRODUCT, market.foreign_buyer)
+    market.chain.transact(call, market.operator_b)
+    assert market.order(order_id)["grantId"] == 1
+
+
+def test_an_order_abroad_survives_a_change_of_price_alone(market: Market) -> None:
+    order_id = market.create(FIXED_PRODUCT, buyer=market.foreign_buyer)
+    market.reprice(FIXED_PRODUCT, 99)
+    market.chain.transact(market.settlement.functions.accept(order_id), market.seller)
+    market.chain.transact(
+        market.settlement.functions.pay(order_id, 0, h("payment")), market.operator_b
+    )
+    assert market.order(order_id)["grantId"] == 1

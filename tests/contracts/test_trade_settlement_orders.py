@@ -53,13 +53,13 @@ def _expect_order_rejected(market: Market, request: dict[str, Any], error: str, 
 
 
 def test_initialize_cannot_run_a_second_time(market: Market) -> None:
-    call = market.settlement.functions.initialize(*[market.stranger] * 4)
+    call = market.settlement.functions.initialize(*[market.stranger] * 5)
     market.chain.expect_revert(call, market.stranger, "AlreadyInitialized")
 
 
 def test_the_implementation_is_locked_against_initialize(market: Market) -> None:
     implementation = market.chain.deploy("TradeSettlement")
-    call = implementation.functions.initialize(*[market.stranger] * 4)
+    call = implementation.functions.initialize(*[market.stranger] * 5)
     market.chain.expect_revert(call, market.stranger, "AlreadyInitialized")
 
 
@@ -68,7 +68,11 @@ def test_initialize_rejects_a_zero_registry_address(market: Market) -> None:
     implementation = chain.deploy("TradeSettlement")
     zero = "0x" + "00" * 20
     init = implementation.functions.initialize(
-        market.exchanges.address, zero, market.products.address, market.authorizations.address
+        market.exchanges.address,
+        zero,
+        market.products.address,
+        market.authorizations.address,
+        market.export_bases.address,
     )._encode_transaction_data()
     compiled = artifact("UpgradeProxy")
     proxy = chain.w3.eth.contract(abi=compiled.abi, bytecode=compiled.bytecode)
@@ -289,17 +293,25 @@ def test_an_exchange_that_recorded_non_recognition_cannot_place_the_order(market
         ({"contractHash": bytes(32)}, "MissingHash", ()),
         ({"listingFeeBps": 249}, "FeeRateMismatch", (EXCHANGE_A, A_LISTING_FEE, 249)),
         ({"buyerExchangeFeeBps": 0}, "FeeRateMismatch", (EXCHANGE_B, B_BUYER_EXCHANGE_FEE, 0)),
-        ({"grant": {"right": OPERATION}}, "RightNotOffered", (OPERATION, HOLDING | PROCESSING_USE)),
+        ({"grant": {"right": OPERATION}}, "RightNotOffered", (FIXED_PRODUCT, OPERATION)),
         (
             {"grant": {"right": HOLDING | PROCESSING_USE}},
-            "RightNotOffered",
-            (HOLDING | PROCESSING_USE, HOLDING | PROCESSING_USE),
+            "InvalidRight",
+            (HOLDING | PROCESSING_USE,),
         ),
-        ({"grant": {"right": 0}}, "RightNotOffered", (0, HOLDING | PROCESSING_USE)),
-        ({"grant": {"validFrom": 5, "validUntil": 5}}, "InvalidValidity", (5, 5)),
+        ({"grant": {"right": 0}}, "InvalidRight", (0,)),
+        ({"grant": {"purposeCode": bytes(32)}}, "MissingPurpose", ()),
+        ({"grant": {"validFrom": 5, "validUntil": 5}}, "InvalidWindow", (5, 5)),
+        (
+            {"grant": {"validFrom": 1_900_000_001, "validUntil": 1_900_000_000}},
+            "InvalidWindow",
+            (1_900_000_001, 1_900_000_000),
+        ),
         ({"grant": {"destinations": [b"SG"] * 17}}, "TooManyDestinations", (17,)),
         ({"grant": {"destinations": [b"SG", b"CN"]}}, "InvalidDestination", (b"CN",)),
         ({"grant": {"destinations": [b"\0\0"]}}, "InvalidDestination", (b"\0\0",)),
+        ({"grant": {"destinations": [b"hk"]}}, "InvalidDestination", (b"hk",)),
+        ({"grant": {"destinations": [b"HK", b"SG", b"HK"]}}, "DuplicateDestination", (b"HK",)),
     ],
 )
 def test_an_order_with_bad_terms_is_rejected(
@@ -464,6 +476,19 @@ def test_cancelling_an_accepted_metered_order_revokes_its_authorization(market: 
     assert market.order(order_id)["grantRevoked"] is True
 
 
+def test_either_party_alone_cancels_an_unpaid_order_whose_grant_window_has_closed(
+    market: Market,
+) -> None:
+    order_id = market.accepted(grant={"validUntil": market.chain.timestamp + 1_000})
+    market.chain.advance(1_001)
+    pay = market.settlement.functions.pay(order_id, 0, h("payment"))
+    valid_until = market.order(order_id)["grant"][3]
+    market.chain.expect_revert(pay, market.operator_b, "InvalidWindow", 1_700_000_000, valid_until)
+    receipt = market.chain.transact(market.settlement.functions.cancel(order_id), market.buyer)
+    assert events(market, receipt, "OrderCancelled") == [{"orderId": order_id, "by": market.buyer}]
+    assert market.order(order_id)["status"] == OrderStatus.CANCELLED
+
+
 def test_a_metered_order_with_a_statement_cannot_be_cancelled(market: Market) -> None:
     order_id = market.accepted(PER_CALL_PRODUCT, quantity=100)
     market.statement(order_id, 10)
@@ -488,6 +513,7 @@ def test_initialization_is_recorded_with_the_registry_addresses(market: Market) 
         market.participants.address,
         market.products.address,
         market.authorizations.address,
+        market.export_bases.address,
     )._encode_transaction_data()
     proxy = chain.deploy("UpgradeProxy", implementation.address, market.exchanges.address, init)
     [log] = (
@@ -500,4 +526,5 @@ def test_initialization_is_recorded_with_the_registry_addresses(market: Market) 
         "participantRegistry": market.participants.address,
         "productRegistry": market.products.address,
         "authorizationRegistry": market.authorizations.address,
+        "exportBasisRegistry": market.export_bases.address,
     }

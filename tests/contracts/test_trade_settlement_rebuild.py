@@ -1,10 +1,12 @@
-"""TradeSettlement's whole state, rebuilt from its events alone, equals what its views return."""
+"""TradeSettlement's whole state (with the ExportBasisRegistry's bases), rebuilt from their
+events alone, equals what their views return."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from client.market_rebuild import fetch_market_events
+from client.mediation import proposal_hash
 from client.settlement_events import rebuild
 from tests.contracts.market import (
     DELIVERY_DEADLINE,
@@ -25,8 +27,12 @@ from tests.contracts.market import (
 
 
 def all_events(market: Market) -> list[tuple[str, dict[str, Any]]]:
-    """Every TradeSettlement event since genesis, in log order, decoded from the raw logs."""
-    addresses = {"TradeSettlement": market.settlement.address}
+    """Every TradeSettlement and ExportBasisRegistry event since genesis, in log order, decoded
+    from the raw logs."""
+    addresses = {
+        "TradeSettlement": market.settlement.address,
+        "ExportBasisRegistry": market.export_bases.address,
+    }
     return [(e.name, e.args) for e in fetch_market_events(market.chain.w3, addresses)]
 
 
@@ -34,6 +40,7 @@ def run_a_busy_market(market: Market) -> None:
     """Orders through every transition: settled and cleared, cancelled both ways, refunded for
     non-delivery, mediated, awarded, frozen and released, metered with statements."""
     s = market.settlement.functions
+    bases = market.export_bases.functions
     send = market.chain.transact
     cleared = market.settled()
     send(s.recordInvoice(cleared, 0, h("invoice")), market.seller)
@@ -47,13 +54,16 @@ def run_a_busy_market(market: Market) -> None:
     undelivered = market.paid()
     mediated = market.disputed()
     send(s.proposeMediation(mediated, 0, Outcome.RELEASE, 0, h("first")), market.operator_a)
-    send(s.acceptMediation(mediated, 0, h("first")), market.buyer)
+    first = proposal_hash(mediated, 0, Outcome.RELEASE, 0, h("first"), 1)
+    send(s.acceptMediation(mediated, 0, first), market.buyer)
     send(s.proposeMediation(mediated, 0, Outcome.PARTIAL, 5_000, h("second")), market.operator_a)
-    send(s.acceptMediation(mediated, 0, h("second")), market.seller)
-    send(s.acceptMediation(mediated, 0, h("second")), market.buyer)
+    second = proposal_hash(mediated, 0, Outcome.PARTIAL, 5_000, h("second"), 2)
+    send(s.acceptMediation(mediated, 0, second), market.seller)
+    send(s.acceptMediation(mediated, 0, second), market.buyer)
     pending = market.disputed()
     send(s.proposeMediation(pending, 0, Outcome.REFUND, 3 * FIXED_PRICE, h("p")), market.operator_a)
-    send(s.acceptMediation(pending, 0, h("p")), market.seller)
+    pending_hash = proposal_hash(pending, 0, Outcome.REFUND, 3 * FIXED_PRICE, h("p"), 1)
+    send(s.acceptMediation(pending, 0, pending_hash), market.seller)
     awarded = market.disputed()
     send(
         s.recordAward(
@@ -75,12 +85,12 @@ def run_a_busy_market(market: Market) -> None:
     send(s.raiseDispute(metered, 2, h("count")), market.seller)
     send(
         s.recordAward(metered, 2, Resolution.ARBITRAL_AWARD, Outcome.PARTIAL, 100, h("a")),
-        market.operator_a,
+        market.regulator,
     )
     send(s.setFeeSchedule(10, 20), market.operator_c)
     now = market.chain.timestamp
     send(
-        s.registerExportBasis(
+        bases.registerExportBasis(
             IMPORTANT_PRODUCT,
             market.foreign_buyer,
             ExportBasisKind.CERTIFICATION,
@@ -91,12 +101,12 @@ def run_a_busy_market(market: Market) -> None:
         market.regulator,
     )
     send(
-        s.registerExportBasis(
+        bases.registerExportBasis(
             IMPORTANT_PRODUCT, market.buyer, ExportBasisKind.SECURITY_ASSESSMENT, h("s"), 1, 2
         ),
         market.regulator,
     )
-    send(s.revokeExportBasis(IMPORTANT_PRODUCT, market.buyer, h("gone")), market.regulator)
+    send(bases.revokeExportBasis(IMPORTANT_PRODUCT, market.buyer, h("gone")), market.regulator)
     market.create(IMPORTANT_PRODUCT, buyer=market.foreign_buyer)
     market.chain.advance(max(INSPECTION_PERIOD, DELIVERY_DEADLINE, DISPUTE_WINDOW) + 1)
     send(s.finalizeClearing(cleared, 0), market.stranger)
@@ -120,7 +130,7 @@ def test_the_state_rebuilt_from_events_equals_the_contract_state(market: Market)
     for code in (EXCHANGE_A, EXCHANGE_B, EXCHANGE_C):
         assert rebuilt.fee_schedules[code] == market.settlement.functions.feeSchedule(code).call()
     for recipient in (market.buyer, market.foreign_buyer):
-        expected = market.settlement.functions.exportBasis(IMPORTANT_PRODUCT, recipient).call()
+        expected = market.export_bases.functions.exportBasis(IMPORTANT_PRODUCT, recipient).call()
         assert (
             rebuilt.export_bases.get((IMPORTANT_PRODUCT, recipient), (0, bytes(32), 0, 0))
             == expected

@@ -269,3 +269,129 @@ def test_another_regulator_replaces_the_approval_of_a_removed_one(s: Setup) -> N
     s.r.chain.transact(s.r.registry.functions.approveUpgrade(proposal_id), s.r.regulators[1])
     s.r.chain.transact(s.r.registry.functions.scheduleUpgrade(proposal_id), s.r.root)
     assert s.r.registry.functions.proposal(proposal_id).call()[1] == ProposalState.SCHEDULED
+
+
+# ----- execution window and approvals at execute -----
+
+
+def test_an_upgrade_executes_at_the_last_second_of_its_window(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    executable_at = s.r.registry.functions.proposal(proposal_id).call()[3]
+    s.r.advance(executable_at + PROPOSAL_LIFETIME - s.r.chain.timestamp - 1)
+    s.r.execute(proposal_id)
+    assert implementation_of(s.r, s.recorder_proxy.address) == s.new_implementation.address
+
+
+def test_an_upgrade_after_its_execution_window_is_rejected(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    executable_at = s.r.registry.functions.proposal(proposal_id).call()[3]
+    s.r.advance(UPGRADE_DELAY + PROPOSAL_LIFETIME + 1)
+    call = s.r.registry.functions.execute(proposal_id)
+    s.r.chain.expect_revert(
+        call, s.r.root, "UpgradeWindowClosed", proposal_id, executable_at + PROPOSAL_LIFETIME
+    )
+    assert implementation_of(s.r, s.recorder_proxy.address) != s.new_implementation.address
+
+
+def test_a_scheduled_upgrade_whose_window_closed_expires(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    s.r.advance(UPGRADE_DELAY + PROPOSAL_LIFETIME + 1)
+    receipt = s.r.chain.transact(s.r.registry.functions.expire(proposal_id), s.r.root)
+    assert s.r.chain.events(receipt, s.r.registry, "ProposalExpired") == [
+        {"proposalId": proposal_id}
+    ]
+    assert s.r.registry.functions.proposal(proposal_id).call()[1] == ProposalState.EXPIRED
+
+
+def test_a_scheduled_upgrade_within_its_window_does_not_expire(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    executable_at = s.r.registry.functions.proposal(proposal_id).call()[3]
+    call = s.r.registry.functions.expire(proposal_id)
+    s.r.chain.expect_revert(
+        call, s.r.root, "ProposalNotExpired", proposal_id, executable_at + PROPOSAL_LIFETIME
+    )
+
+
+def test_a_scheduled_upgrade_whose_regulator_was_removed_does_not_execute(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    s.r.chain.transact(s.r.registry.functions.removeRegulator(s.r.regulators[0]), s.r.root)
+    s.r.advance(UPGRADE_DELAY)
+    call = s.r.registry.functions.execute(proposal_id)
+    s.r.chain.expect_revert(call, s.r.root, "RegulatorApprovalMissing", proposal_id)
+    assert implementation_of(s.r, s.recorder_proxy.address) != s.new_implementation.address
+
+
+# ----- cancellation and no rollback -----
+
+
+def second_implementation_upgrade(s: Setup) -> tuple[int, Contract]:
+    """A second upgrade of the same proxy, to yet another implementation, fully approved."""
+    third = s.r.chain.deploy("Recorder")
+    call = s.r.registry.functions.proposeUpgrade(s.recorder_proxy.address, third.address)
+    proposal_id = s.r.propose(call, s.r.operators["EX0"])
+    s.r.approve(proposal_id, "EX0", "EX1", "EX2")
+    s.r.chain.transact(s.r.registry.functions.approveUpgrade(proposal_id), s.r.regulators[0])
+    s.r.chain.transact(s.r.registry.functions.scheduleUpgrade(proposal_id), s.r.root)
+    return proposal_id, third
+
+
+def test_an_upgrade_proposed_before_another_executed_cannot_roll_it_back(s: Setup) -> None:
+    older = scheduled_upgrade(s)
+    newer, third = second_implementation_upgrade(s)
+    s.r.advance(UPGRADE_DELAY)
+    s.r.execute(newer)
+    call = s.r.registry.functions.execute(older)
+    s.r.chain.expect_revert(call, s.r.root, "UpgradeSuperseded", older, s.recorder_proxy.address)
+    assert implementation_of(s.r, s.recorder_proxy.address) == third.address
+
+
+def test_a_regulator_cancels_a_scheduled_upgrade(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    call = s.r.registry.functions.cancelUpgrade(proposal_id, b"\x01" * 32)
+    receipt = s.r.chain.transact(call, s.r.regulators[1])
+    assert s.r.chain.events(receipt, s.r.registry, "UpgradeCancelled") == [
+        {"proposalId": proposal_id, "regulator": s.r.regulators[1], "reasonHash": b"\x01" * 32}
+    ]
+    assert s.r.registry.functions.proposal(proposal_id).call()[1] == ProposalState.CANCELLED
+    s.r.advance(UPGRADE_DELAY)
+    execute = s.r.registry.functions.execute(proposal_id)
+    s.r.chain.expect_revert(
+        execute, s.r.root, "UpgradeNotScheduled", proposal_id, ProposalState.CANCELLED
+    )
+
+
+def test_a_regulator_cancels_a_pending_upgrade(s: Setup) -> None:
+    proposal_id = propose_upgrade(s)
+    call = s.r.registry.functions.cancelUpgrade(proposal_id, b"\x01" * 32)
+    s.r.chain.transact(call, s.r.regulators[0])
+    assert s.r.registry.functions.proposal(proposal_id).call()[1] == ProposalState.CANCELLED
+
+
+def test_only_a_regulator_cancels_an_upgrade(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    call = s.r.registry.functions.cancelUpgrade(proposal_id, b"\x01" * 32)
+    operator = s.r.operators["EX0"]
+    s.r.chain.expect_revert(call, operator, "NotRegulator", operator)
+
+
+def test_an_executed_upgrade_cannot_be_cancelled(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    s.r.advance(UPGRADE_DELAY)
+    s.r.execute(proposal_id)
+    call = s.r.registry.functions.cancelUpgrade(proposal_id, b"\x01" * 32)
+    s.r.chain.expect_revert(
+        call, s.r.regulators[0], "ProposalNotPending", proposal_id, ProposalState.EXECUTED
+    )
+
+
+def test_a_cancellation_needs_a_reason(s: Setup) -> None:
+    proposal_id = scheduled_upgrade(s)
+    call = s.r.registry.functions.cancelUpgrade(proposal_id, bytes(32))
+    s.r.chain.expect_revert(call, s.r.regulators[0], "MissingReason")
+
+
+def test_only_an_upgrade_is_cancelled_by_a_regulator(s: Setup) -> None:
+    call = s.r.registry.functions.proposeSuspendExchange(code("EX3"))
+    proposal_id = s.r.propose(call, s.r.operators["EX0"])
+    cancel = s.r.registry.functions.cancelUpgrade(proposal_id, b"\x01" * 32)
+    s.r.chain.expect_revert(cancel, s.r.regulators[0], "NotAnUpgrade", proposal_id)

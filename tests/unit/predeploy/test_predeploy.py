@@ -50,9 +50,10 @@ def test_system_contracts_have_fixed_documented_addresses() -> None:
     assert [(c.name, c.proxy.hex(), c.implementation.hex()) for c in SYSTEM_CONTRACTS] == [
         (name, f"dc1000000000000000000000000000000000000{i}",
          f"dc1100000000000000000000000000000000000{i}")
-        for i, name in enumerate(
+        for i, name in zip(
+            (1, 2, 3, 4, 5, 7),
             ["ExchangeRegistry", "ParticipantRegistry", "DataProductRegistry",
-             "AuthorizationRegistry", "TradeSettlement"], start=1,
+             "AuthorizationRegistry", "TradeSettlement", "ExportBasisRegistry"], strict=True,
         )
     ]  # fmt: skip
     assert proxy_address(6).hex() == "dc10000000000000000000000000000000000006"
@@ -209,15 +210,16 @@ MARKET_CONTRACTS = [
     "DataProductRegistry",
     "AuthorizationRegistry",
     "TradeSettlement",
+    "ExportBasisRegistry",
 ]
 
 
-def test_all_five_system_contracts_are_built_and_predeployed(consortium: Consortium) -> None:
+def test_all_six_system_contracts_are_built_and_predeployed(consortium: Consortium) -> None:
     accounts = consortium_predeploy(consortium, validators(1))
     assert [c.name for c in built_system_contracts()] == MARKET_CONTRACTS
     assert sorted(accounts) == sorted(
         address
-        for index in range(1, 6)
+        for index in (1, 2, 3, 4, 5, 7)
         for address in (proxy_address(index), implementation_address(index))
     )
 
