@@ -211,6 +211,23 @@ def cmd_genesis_new(args: argparse.Namespace) -> None:
         print(f"warning: {args.consortium} is marked DEV ONLY: {DEV_ONLY_WARNING}")
 
 
+def _check_devnet_ports(ports: tuple[int, int | None, int], nodes: int) -> None:
+    """Node i listens on each first port + i: the three ranges must not overlap."""
+    ranges = [
+        (name, first)
+        for name, first in zip(("--rpc", "--ws", "--p2p-port"), ports, strict=True)
+        if first
+    ]
+    for index, (name, first) in enumerate(ranges):
+        for other, other_first in ranges[index + 1 :]:
+            if abs(first - other_first) < nodes:
+                raise UsageError(
+                    f"{name} ports {first}..{first + nodes - 1} overlap {other} ports"
+                    f" {other_first}..{other_first + nodes - 1} (node i listens on each first"
+                    " port + i)"
+                )
+
+
 def cmd_devnet(args: argparse.Namespace) -> None:
     """A network with the well-known DEV ONLY keys, created on first use: N validator
     processes and an observer, or (``--validators 1``) one validator in this process."""
@@ -220,6 +237,7 @@ def cmd_devnet(args: argparse.Namespace) -> None:
         host, port = args.rpc
         ws_port = None if args.ws is None else args.ws[1]
         ports = (port, ws_port, args.p2p_port)
+        _check_devnet_ports(ports, args.validators + 1)
         run_devnet(args.datadir, args.validators, host, ports, args.log_level)
         return
     network = args.datadir / "network"
