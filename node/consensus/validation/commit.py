@@ -8,6 +8,7 @@ from collections.abc import Collection
 from node.chain.seals import InvalidSeal, recover_signer
 from node.consensus.messages import CommitPayload, SignedPayload
 from node.consensus.round_id import RoundId
+from node.consensus.validation.prepare import validate_vote
 from node.consensus.validation.reasons import Reason
 
 
@@ -18,12 +19,9 @@ def validate_commit(
     block_hash: bytes,
     seal_digest: bytes,
 ) -> Reason | None:
-    if signed.author not in validators:
-        return Reason.NOT_FROM_VALIDATOR
-    if signed.payload.round_id != round_id:
-        return Reason.WRONG_ROUND
-    if signed.payload.digest != block_hash:
-        return Reason.WRONG_DIGEST
+    reason = validate_vote(signed, validators, round_id, block_hash)
+    if reason is not None:
+        return reason
     try:
         sealer = recover_signer(seal_digest, signed.payload.commit_seal)
     except InvalidSeal:

@@ -1,10 +1,13 @@
-"""Besu's ``PrepareValidator``: a prepare from a validator, for this round, for this block."""
+"""Besu's ``PrepareValidator``: a prepare from a validator, for this round, for this block.
+
+A commit must pass the same three checks before its seal is looked at, so
+:func:`validate_vote` serves both."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from node.consensus.messages import PreparePayload, SignedPayload
+from node.consensus.messages import CommitPayload, PreparePayload, SignedPayload
 from node.consensus.round_id import RoundId
 from node.consensus.validation.reasons import Reason
 
@@ -15,6 +18,16 @@ def validate_prepare(
     round_id: RoundId,
     block_hash: bytes,
 ) -> Reason | None:
+    return validate_vote(signed, validators, round_id, block_hash)
+
+
+def validate_vote(
+    signed: SignedPayload[PreparePayload] | SignedPayload[CommitPayload],
+    validators: Collection[bytes],
+    round_id: RoundId,
+    block_hash: bytes,
+) -> Reason | None:
+    """A prepare or commit: from a validator, for this round, naming this block."""
     if signed.author not in validators:
         return Reason.NOT_FROM_VALIDATOR
     if signed.payload.round_id != round_id:
