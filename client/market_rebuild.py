@@ -1,7 +1,7 @@
 """The whole market's state rebuilt from the six system contracts' events alone.
 
 This is what a regulator's replay does: read every log of the six proxies (``eth_getLogs``),
-decode it with the contracts' ABIs and fold it, in chain order, into the state of every
+decode it with ``client.domain_events`` and fold it, in chain order, into the state of every
 exchange, participant, product, recognition, grant, order, bill, fee schedule and export
 basis, without a single contract call. The folds themselves live with each contract family
 (``registry_events``, ``registries_events``, ``settlement_events``); this module routes each
@@ -14,34 +14,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_typing import BlockNumber, ChecksumAddress
+from eth_typing import BlockNumber
 from eth_utils import to_checksum_address
 from web3 import Web3
-from web3.contract import Contract
 from web3.types import LogReceipt
 
 from client import registries_events, registry_events, settlement_events
-from client.artifacts import load_artifact
 from client.contracts import system_address
+from client.domain_events import SYSTEM_CONTRACTS as MARKET_CONTRACTS
+from client.domain_events import DecodedEvent, EventDecoder, raw_log
 
-MARKET_CONTRACTS = (
-    "ExchangeRegistry",
-    "ParticipantRegistry",
-    "DataProductRegistry",
-    "AuthorizationRegistry",
-    "TradeSettlement",
-    "ExportBasisRegistry",
-)
 PROXY_EVENTS = ("Upgraded", "AdminChanged")
 
 
-@dataclass(frozen=True)
-class MarketEvent:
-    contract: str
-    """The system contract (by name) whose proxy emitted the log."""
-    name: str
-    args: dict[str, Any]
-    """Decoded arguments as plain dicts, lists and values."""
+MarketEvent = DecodedEvent
 
 
 @dataclass
@@ -90,39 +76,13 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _decoders(
-    addresses: Mapping[str, ChecksumAddress],
-) -> dict[tuple[str, bytes], tuple[str, Any]]:
-    """(proxy address, topic 0) → (contract name, web3 event) for every event of the six
-    contracts and of their proxies."""
-    w3 = Web3()
-    decoders: dict[tuple[str, bytes], tuple[str, Any]] = {}
-    for name, address in addresses.items():
-        for abi_name in (name, "UpgradeProxy"):
-            contract: Contract = w3.eth.contract(address=address, abi=load_artifact(abi_name).abi)
-            for entry in contract.abi:
-                if entry["type"] == "event":
-                    event = getattr(contract.events, entry["name"])()
-                    decoders[(address, bytes.fromhex(event.topic[2:]))] = (name, event)
-    return decoders
-
-
 def decode_logs(
     logs: Sequence[LogReceipt], addresses: Mapping[str, str] | None = None
 ) -> list[MarketEvent]:
     """Decode raw logs of the system proxies (``addresses``: name → proxy, the fixed genesis
     addresses by default), in the order given."""
-    chosen = addresses or {name: system_address(name) for name in MARKET_CONTRACTS}
-    decoders = _decoders({name: to_checksum_address(a) for name, a in chosen.items()})
-    events = []
-    for log in logs:
-        key = (to_checksum_address(log["address"]), bytes(log["topics"][0]))
-        if key not in decoders:
-            raise ValueError(f"log matches no system contract event: {dict(log)}")
-        contract, event = decoders[key]
-        decoded = event.process_log(log)
-        events.append(MarketEvent(contract, decoded["event"], plain(decoded["args"])))
-    return events
+    decoder = EventDecoder(addresses)
+    return [decoder.decode(raw_log(log["address"], log["topics"], log["data"])) for log in logs]
 
 
 def fetch_market_events(
