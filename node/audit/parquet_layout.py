@@ -68,9 +68,9 @@ def events_table(events: Sequence[LedgerEvent]) -> pa.Table:
     rows = [
         [*_common_values(e), json.dumps(to_json(e.args), separators=(",", ":"))] for e in events
     ]
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in EVENTS_SCHEMA]
+    columns = [[row[i] for row in rows] for i in range(len(EVENTS_SCHEMA))]
     return pa.table(
-        [pa.array(list(c), type=f.type) for c, f in zip(columns, EVENTS_SCHEMA, strict=True)],
+        [pa.array(c, type=f.type) for c, f in zip(columns, EVENTS_SCHEMA, strict=True)],
         schema=EVENTS_SCHEMA,
     )
 
@@ -164,9 +164,9 @@ class EventTypeTables:
         columns = self.columns(contract, name)
         schema = self.schema(contract, name)
         rows = [[*_common_values(e), *(c.value(e.args) for c in columns)] for e in events]
-        values = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+        values = [[row[i] for row in rows] for i in range(len(schema))]
         return pa.table(
-            [pa.array(list(v), type=f.type) for v, f in zip(values, schema, strict=True)],
+            [pa.array(v, type=f.type) for v, f in zip(values, schema, strict=True)],
             schema=schema,
         )
 
