@@ -39,7 +39,8 @@ class AuditExportSummary:
 
 
 def export_events(datadir: Path, out: Path, chosen_format: str) -> AuditExportSummary:
-    """Append the events of the blocks after the export's last one (all, for a new export)."""
+    """Append the events of the blocks after the export's last one (all, for a new export);
+    with no new block, only what an interrupted run left beyond the manifest is removed."""
     if chosen_format not in FORMATS:
         raise ValueError(f"unknown export format {chosen_format!r} (jsonl, csv or parquet)")
     manifest = read_manifest(out)
@@ -54,11 +55,13 @@ def export_events(datadir: Path, out: Path, chosen_format: str) -> AuditExportSu
                 ledger.hash_at(manifest.last_block),
                 head.block_number,
             )
+        involvement = Involvement() if manifest is None else load_involvement(manifest.involvement)
         out.mkdir(parents=True, exist_ok=True)
         writer = make_writer(chosen_format, out, decoder)
         writer.restore({} if manifest is None else manifest.files)
         first = 1 if manifest is None else manifest.last_block + 1
-        involvement = Involvement() if manifest is None else load_involvement(manifest.involvement)
+        if manifest is not None and first > head.block_number:
+            return AuditExportSummary(first, head.block_number, 0)
         run = 1 if manifest is None else manifest.runs + 1
         written = _write_run(ledger, writer, first, head.block_number, involvement, decoder, run)
         write_manifest(
