@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eth.abc import BlockHeaderAPI
-from eth.exceptions import CanonicalHeadNotFound
+from eth.exceptions import HeaderNotFound
 from eth_typing import BlockNumber
 
 from client.domain_events import EventDecoder, Involvement, RawLog
@@ -55,16 +55,18 @@ def open_ledger(datadir: Path) -> Iterator[OpenLedger]:
     db = LevelDB(data.chaindata)
     try:
         version = db.get(SCHEMA_VERSION_KEY)
+        if version is None:
+            raise LedgerReadError(f"{datadir} holds no chain yet (run the node once)")
         if version != SCHEMA_VERSION:
-            found = "none" if version is None else version.decode()
             raise LedgerReadError(
-                f"{datadir} uses storage schema {found}, this tool reads {SCHEMA_VERSION.decode()}"
+                f"{datadir} uses storage schema {version.decode()}, this tool reads"
+                f" {SCHEMA_VERSION.decode()}"
             )
         reader = ChainReader(db, genesis)
         try:
             genesis_hash = reader.chaindb.get_canonical_block_hash(BlockNumber(0))
-        except (CanonicalHeadNotFound, KeyError) as error:
-            raise LedgerReadError(f"{datadir} holds no chain yet (run the node once)") from error
+        except HeaderNotFound as error:
+            raise LedgerReadError(f"{datadir} holds no genesis block") from error
         yield OpenLedger(reader, db, bytes(genesis_hash))
     finally:
         db.close()

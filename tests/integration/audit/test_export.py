@@ -305,3 +305,11 @@ def test_a_directory_that_is_not_initialised_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "is not initialised: run `dcl init` first" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_data_directory_whose_node_never_ran_is_refused(tmp_path: Path) -> None:
+    datadir = make_network(tmp_path / "fresh")
+    done = audit_export(datadir, tmp_path / "out", "jsonl")
+    assert done.returncode == 1
+    assert f"dcl: error: {datadir} holds no chain yet (run the node once)" in done.stderr
+    assert not (tmp_path / "out").exists()
