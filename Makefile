@@ -8,7 +8,7 @@ SOLC := contracts/node_modules/.installed
 CLIENTS := tests/clients/node_modules/.installed
 DEVNET_DIR ?= devnet-data
 
-.PHONY: install devnet test lint contracts clean
+.PHONY: install browser devnet test lint contracts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ $(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
 	cd tests/clients && npm ci --no-audit --no-fund
 	touch $@
 
-install: $(INSTALLED) $(SOLC) $(CLIENTS)
+# The audit report's test renders it in Debian's chromium: installed with apt-get (as root on
+# a fresh Debian machine) only when chromium is missing and apt-get is available.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	fi
+
+install: $(INSTALLED) $(SOLC) $(CLIENTS) browser
 
 devnet: install
 	$(BIN)/dcl devnet --validators 1 --datadir $(DEVNET_DIR) --ws 127.0.0.1:8546

@@ -120,6 +120,7 @@ class EventDecoder:
         chosen = addresses or {name: system_address(name) for name in SYSTEM_CONTRACTS}
         self.addresses = {name: bytes.fromhex(a[2:]) for name, a in chosen.items()}
         self._events: dict[tuple[bytes, bytes], _EventAbi] = {}
+        self._by_name: dict[tuple[str, str], _EventAbi] = {}
         for name, address in self.addresses.items():
             for abi_name in (name, PROXY_ABI):
                 for entry in load_artifact(abi_name).abi:
@@ -127,9 +128,9 @@ class EventDecoder:
                         continue
                     inputs = tuple(entry["inputs"])
                     signature = f"{entry['name']}({','.join(_canonical(i) for i in inputs)})"
-                    self._events[(address, keccak(text=signature))] = _EventAbi(
-                        name, entry["name"], inputs
-                    )
+                    event = _EventAbi(name, entry["name"], inputs)
+                    self._events[(address, keccak(text=signature))] = event
+                    self._by_name[(name, entry["name"])] = event
 
     def decode(self, log: RawLog) -> DecodedEvent:
         if not log.topics:
@@ -141,6 +142,14 @@ class EventDecoder:
                 "matches no system contract event"
             )
         return event.decode(log)
+
+    def event_inputs(self, contract: str, name: str) -> tuple[Mapping[str, Any], ...]:
+        """The ABI inputs of one event (name, type, components): the columns a typed export
+        of that event has."""
+        event = self._by_name.get((contract, name))
+        if event is None:
+            raise UnknownEventError(f"{contract} emits no event {name}")
+        return event.inputs
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 from genesis.consortium import load_consortium
 from genesis.dev_keys import DEV_ONLY_WARNING
 from genesis.generator import NetworkExistsError, write_network
+from node.audit import commands as audit_commands
 from node.chain.extra_data import decode_extra_data
 from node.chain.genesis import GenesisError
 from node.chain.ledger import GenesisMismatchError
@@ -362,6 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     message.add_argument("hex")
     message.add_argument("--code", help="message code (0x12-0x15); inferred from the shape")
     message.set_defaults(handler=cmd_qbft_decode_message)
+
+    audit = commands.add_parser("audit", help="the regulator's audit tools")
+    audit_commands.add_commands(audit.add_subparsers(dest="audit_command", required=True))
     return parser
 
 

@@ -155,3 +155,24 @@ def test_json_form_writes_bytes_as_hex_and_large_integers_as_strings() -> None:
     assert to_json({"a": [b"\x01\xff", 2**60, 5, True]}) == {
         "a": ["0x01ff", "1152921504606846976", 5, True]
     }
+
+
+def test_event_inputs_name_each_field_with_its_abi_type() -> None:
+    inputs = EventDecoder().event_inputs("AuthorizationRegistry", "UseRecorded")
+    assert [(i["name"], i["type"], i["indexed"]) for i in inputs] == [
+        ("grantId", "uint256", True),
+        ("count", "uint64", False),
+        ("uses", "uint64", False),
+        ("evidenceHash", "bytes32", False),
+        ("recordedBy", "address", False),
+    ]
+
+
+def test_event_inputs_include_the_proxy_events_of_each_contract() -> None:
+    inputs = EventDecoder().event_inputs("TradeSettlement", "Upgraded")
+    assert [(i["name"], i["type"]) for i in inputs] == [("implementation", "address")]
+
+
+def test_event_inputs_of_an_unknown_event_are_refused() -> None:
+    with pytest.raises(UnknownEventError, match="TradeSettlement emits no event Nothing"):
+        EventDecoder().event_inputs("TradeSettlement", "Nothing")

@@ -7,7 +7,8 @@ consensus core nor the pool nor the disk; JSON-RPC reaches the node only through
 protocol; the client SDK never imports the node, so it can be installed and used without it
 (the contract artifact loader therefore lives in the client, and the node imports it from
 there); the genesis generator builds files from the chain rules and the client's bindings,
-never from a running node.
+never from a running node; the audit tools read a stopped node's data directory and share
+nothing with a running node's services, and their figures and report page are pure.
 """
 
 from __future__ import annotations
@@ -68,6 +69,20 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # Pure cores inside the JSON-RPC layer: event fan-out and filter state, no sockets or loop.
     "node/rpc/subscriptions.py": ("aiohttp", "asyncio", "node.storage", "node.rpc.websocket"),
     "node/rpc/filters.py": ("aiohttp", "asyncio", "node.storage"),
+    # The audit tools read a stopped node's data directory: never a running node's parts.
+    "node/audit": (
+        "aiohttp",
+        "asyncio",
+        "node.rpc",
+        "node.service",
+        "node.producer",
+        "node.p2p",
+        "node.consensus",
+        "node.txpool",
+    ),
+    # Pure cores of the audit tools: figures and the report page from decoded events.
+    "node/audit/figures.py": ("plyvel", "pyarrow", "node.storage", "node.chain", "os", "pathlib"),
+    "node/audit/report_html.py": ("plyvel", "pyarrow", "node.storage", "node.chain", "os"),
 }
 
 
