@@ -1,0 +1,44 @@
+"""Which blocks changed the validator set, found from the headers alone.
+
+Every QBFT header lists the set that seals it, and the set of block N is the registry's list
+in the state after block N-1; so block N-1 changed the set exactly when header N lists another
+set than header N-1. The scan is incremental: a node keeps one history and each certificate
+reads only the headers added since the last one.
+"""
+
+from __future__ import annotations
+
+from eth.abc import BlockHeaderAPI
+
+from node.certificate.errors import MissingChainData
+from node.chain.chain_reader import ChainReader
+from node.chain.header_rules import decoded_extra
+
+
+class ValidatorSetHistory:
+    """The set-changing blocks of one chain up to the highest block scanned so far."""
+
+    def __init__(self) -> None:
+        self._scanned = 0
+        self._listed: tuple[bytes, ...] | None = None
+        self._changes: list[int] = []
+
+    def changes_before(self, reader: ChainReader, number: int) -> tuple[int, ...]:
+        """The blocks ``C`` whose execution changed the set of block ``C + 1 <= number``."""
+        if self._listed is None:
+            genesis = _header(reader, 0)
+            self._listed = tuple(sorted(set(decoded_extra(genesis).validators)))
+        for height in range(self._scanned + 1, number + 1):
+            listed = decoded_extra(_header(reader, height)).validators
+            if listed != self._listed:
+                self._changes.append(height - 1)
+            self._listed = listed
+            self._scanned = height
+        return tuple(change for change in self._changes if change + 1 <= number)
+
+
+def _header(reader: ChainReader, number: int) -> BlockHeaderAPI:
+    header = reader.header_by_number(number)
+    if header is None:
+        raise MissingChainData(f"header #{number} is missing")
+    return header
