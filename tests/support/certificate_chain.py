@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from eth.abc import BlockHeaderAPI, ReceiptAPI
+from eth.vm.forks.cancun.transaction_context import CancunTransactionContext
 from eth.vm.forks.prague.transactions import PragueTransactionBuilder
+from eth.vm.message import Message
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_typing import Address
@@ -158,9 +160,35 @@ class MarketChain:
             assert receipt.state_root == b"\x01", receipt
         return built.receipts
 
+    def view(self, name: str, function: str, *args: Any) -> dict[str, Any]:
+        """A struct-returning view of system contract ``name`` at the head, by field name."""
+        state = self.ledger.state_at(self.ledger.head())
+        bound = contract(name)
+        address = Address(bytes.fromhex(system_address(name)[2:]))
+        message = Message(
+            gas=10_000_000, to=address, sender=Address(bytes(20)), value=0,
+            data=bytes.fromhex(bound.encode_abi(function, args=list(args))[2:]),
+            code=state.get_code(address),
+        )  # fmt: skip
+        context = CancunTransactionContext(gas_price=0, origin=Address(bytes(20)))
+        computation = state.computation_class.apply_message(state, message, context)
+        assert not computation.is_error, computation.error
+        [output] = bound.get_function_by_name(function).abi["outputs"]
+        names = [component["name"] for component in output["components"]]
+        types = [_abi_type(component) for component in output["components"]]
+        values = _OFFLINE.codec.decode([f"({','.join(types)})"], computation.output)[0]
+        return dict(zip(names, values, strict=True))
+
     def storage(self, name: str, slot: int) -> int:
         state = self.ledger.state_at(self.ledger.head())
         return state.get_storage(Address(bytes.fromhex(system_address(name)[2:])), slot)
+
+
+def _abi_type(entry: dict[str, Any]) -> str:
+    if "components" not in entry:
+        return str(entry["type"])
+    inner = ",".join(_abi_type(component) for component in entry["components"])
+    return f"({inner}){entry['type'][len('tuple') :]}"
 
 
 def operator(code: str) -> LocalAccount:
