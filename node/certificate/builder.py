@@ -111,7 +111,8 @@ def _trie_proof(items: Sequence[bytes], root: Hash32, index: int, what: str) -> 
     computed, nodes = ordered_trie_root_and_nodes(items)
     if computed != root:
         raise MissingChainData(f"the stored {what} do not match the header's root")
-    return [_hex(node) for node in trie_proof(nodes, root, rlp.encode(index))]
+    by_hash = {bytes(digest): node for digest, node in nodes.items()}
+    return [_hex(node) for node in trie_proof(by_hash, root, rlp.encode(index))]
 
 
 def _inclusion(reader: ChainReader, header: BlockHeaderAPI, log: IndexedLog) -> dict[str, Any]:
