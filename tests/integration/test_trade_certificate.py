@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import rlp
 
-from client.certificate import Check, GenesisFileError, verify_certificate
+from client.certificate import Check, GenesisFileError, trust_anchor, verify_certificate
 from client.certificate.verify import __doc__ as VERIFY_DOC
 from client.cli import main as dcl_client
 from node.certificate import (
@@ -559,3 +559,10 @@ def test_verify_refuses_a_genesis_without_validators(story: Story) -> None:
     genesis["extraData"] = "0x" + rlp.encode([bytes(32), [], [], b"", []]).hex()
     with pytest.raises(GenesisFileError, match="extraData must list distinct validators"):
         verify_certificate(story.settled, genesis)
+
+
+def test_a_trust_anchor_computed_once_gives_the_same_verdict(story: Story) -> None:
+    anchor = trust_anchor(story.genesis)
+    assert verify_certificate(story.disputed, anchor) == verify_certificate(
+        story.disputed, story.genesis
+    )
