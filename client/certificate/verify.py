@@ -191,15 +191,15 @@ def _check_validator_sets(cert: Certificate, anchor: TrustAnchor) -> _ValidatorH
         if header.number <= previous:
             raise _fail(Check.VALIDATOR_SET, f"{where} is not after the previous change")
         try:
-            count = proven_value_count(change.proof, header.state_root)
+            count = _claimed_count(change.proof, header.state_root)
             values = _proven_storage(
                 change.proof, header.state_root, REGISTRY_ADDRESS, validator_slots(count)
             )
         except ProofError as error:
             raise _fail(Check.VALIDATOR_SET, f"{where}: {error}") from error
-        new_set = tuple(value.to_bytes(20, "big") for value in values[1:])
         if any(value >= 2**160 for value in values[1:]):
             raise _fail(Check.VALIDATOR_SET, f"{where}: a list element is not an address")
+        new_set = tuple(value.to_bytes(20, "big") for value in values[1:])
         if any(a >= b for a, b in pairwise(new_set)):
             raise _fail(Check.VALIDATOR_SET, f"{where}: the new list is not strictly ascending")
         if new_set == history.at(header.number):
@@ -209,7 +209,7 @@ def _check_validator_sets(cert: Certificate, anchor: TrustAnchor) -> _ValidatorH
     return history
 
 
-def proven_value_count(proof: AccountProof, state_root: bytes) -> int:
+def _claimed_count(proof: AccountProof, state_root: bytes) -> int:
     """The list length the proof claims, bounded, before the slots it implies are checked."""
     if not proof.storage or proof.storage[0].slot != validator_count_slot():
         raise ProofError("the first storage proof must be of the validators' length")

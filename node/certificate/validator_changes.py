@@ -8,6 +8,8 @@ reads only the headers added since the last one.
 
 from __future__ import annotations
 
+import threading
+
 from eth.abc import BlockHeaderAPI
 
 from node.certificate.errors import MissingChainData
@@ -16,15 +18,21 @@ from node.chain.header_rules import decoded_extra
 
 
 class ValidatorSetHistory:
-    """The set-changing blocks of one chain up to the highest block scanned so far."""
+    """The set-changing blocks of one chain up to the highest block scanned so far; one
+    history may serve several threads."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
         self._scanned = 0
         self._listed: tuple[bytes, ...] | None = None
         self._changes: list[int] = []
 
     def changes_before(self, reader: ChainReader, number: int) -> tuple[int, ...]:
         """The blocks ``C`` whose execution changed the set of block ``C + 1 <= number``."""
+        with self._lock:
+            return self._scan(reader, number)
+
+    def _scan(self, reader: ChainReader, number: int) -> tuple[int, ...]:
         if self._listed is None:
             genesis = _header(reader, 0)
             self._listed = tuple(sorted(set(decoded_extra(genesis).validators)))

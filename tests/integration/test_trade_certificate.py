@@ -566,3 +566,36 @@ def test_a_trust_anchor_computed_once_gives_the_same_verdict(story: Story) -> No
     assert verify_certificate(story.disputed, anchor) == verify_certificate(
         story.disputed, story.genesis
     )
+
+
+def shaped_paths(value: Any, path: tuple[Any, ...], depth: int) -> Iterator[tuple[Any, ...]]:
+    if path:
+        yield path
+    if depth == 0:
+        return
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from shaped_paths(inner, (*path, key), depth - 1)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value[:2]):
+            yield from shaped_paths(inner, (*path, index), depth - 1)
+
+
+def test_any_part_of_the_wrong_type_gives_a_verdict_not_an_exception(story: Story) -> None:
+    anchor = trust_anchor(story.genesis)
+    failed = set()
+    paths = list(shaped_paths(story.settled, (), 4))
+    for path in paths:
+        for replacement in (None, -1, 2**300, "0xzz", [], {}):
+            tampered = copy.deepcopy(story.settled)
+            lookup(tampered, path[:-1])[path[-1]] = replacement
+            verdict = verify_certificate(tampered, anchor)
+            assert verdict.valid is False, (path, replacement)
+            failed.add(verdict.failed_check)
+    assert len(paths) >= 60
+    assert {Check.FORMAT, Check.SETTLEMENT, Check.CURRENT_STATE} <= failed
+
+
+def test_a_document_that_is_not_an_object_fails_the_format_check(story: Story) -> None:
+    verdict = verify_certificate(["not", "a", "certificate"], story.genesis)
+    assert (verdict.failed_check, verdict.detail) == (Check.FORMAT, "certificate.format is missing")
