@@ -191,7 +191,7 @@ def _check_validator_sets(cert: Certificate, anchor: TrustAnchor) -> _ValidatorH
         if header.number <= previous:
             raise _fail(Check.VALIDATOR_SET, f"{where} is not after the previous change")
         try:
-            count = _claimed_count(change.proof, header.state_root)
+            count = _claimed_count(change.proof)
             values = _proven_storage(
                 change.proof, header.state_root, REGISTRY_ADDRESS, validator_slots(count)
             )
@@ -209,7 +209,7 @@ def _check_validator_sets(cert: Certificate, anchor: TrustAnchor) -> _ValidatorH
     return history
 
 
-def _claimed_count(proof: AccountProof, state_root: bytes) -> int:
+def _claimed_count(proof: AccountProof) -> int:
     """The list length the proof claims, bounded, before the slots it implies are checked."""
     if not proof.storage or proof.storage[0].slot != validator_count_slot():
         raise ProofError("the first storage proof must be of the validators' length")

@@ -9,7 +9,7 @@ from node.certificate.errors import (
     OrderNotSettled,
     UnknownOrder,
 )
-from node.certificate.validator_changes import ValidatorSetHistory
+from node.certificate.validator_changes import ValidatorSetHistory, history_of
 
 __all__ = [
     "CertificateError",
@@ -20,4 +20,5 @@ __all__ = [
     "UnknownOrder",
     "ValidatorSetHistory",
     "build_trade_certificate",
+    "history_of",
 ]

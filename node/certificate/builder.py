@@ -37,7 +37,7 @@ from node.certificate.errors import (
     OrderNotSettled,
     UnknownOrder,
 )
-from node.certificate.validator_changes import ValidatorSetHistory
+from node.certificate.validator_changes import ValidatorSetHistory, history_of
 from node.chain.chain_reader import ChainReader
 from node.chain.header_rules import decoded_extra
 from node.chain.ordered_trie import ordered_trie_root_and_nodes
@@ -169,10 +169,10 @@ def build_trade_certificate(
     """The JSON-ready certificate of ``order_id``'s settlement (its latest TradeSettled, of
     ``bill_no`` if given), with its current state as of the head.
 
-    ``history`` carries the scan for set changes between calls (a node keeps one); without it
-    every header since genesis is read. Raises :class:`UnknownOrder`,
-    :class:`OrderNotSettled`, :class:`MissingChainData`, :class:`InconsistentValidatorSet`
-    or :class:`NotAQbftChain`.
+    ``history`` carries the scan for set changes between calls; by default the one kept for
+    ``reader`` (:func:`history_of`), so only headers added since the last call are read.
+    Raises :class:`UnknownOrder`, :class:`OrderNotSettled`, :class:`MissingChainData`,
+    :class:`InconsistentValidatorSet` or :class:`NotAQbftChain`.
     """
     if not reader.is_qbft:
         raise NotAQbftChain("this chain has no QBFT seals to certify with")
@@ -181,7 +181,7 @@ def build_trade_certificate(
     settlement = decode_settled(list(log.topics), log.data)
     header = _header(reader, log.block_number)
     included = _inclusion(reader, header, log)
-    changes = (history or ValidatorSetHistory()).changes_before(reader, as_of.block_number)
+    changes = (history or history_of(reader)).changes_before(reader, as_of.block_number)
     state_slots = order_state_slots(settlement["orderId"], settlement["billNo"])
     state_proof = _prove(reader, as_of, SETTLEMENT_ADDRESS, state_slots)
     state = decode_order_state(tuple(entry.value for entry in state_proof.storage_proofs))

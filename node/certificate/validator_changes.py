@@ -9,6 +9,7 @@ reads only the headers added since the last one.
 from __future__ import annotations
 
 import threading
+from weakref import WeakKeyDictionary
 
 from eth.abc import BlockHeaderAPI
 
@@ -43,6 +44,20 @@ class ValidatorSetHistory:
             self._listed = listed
             self._scanned = height
         return tuple(change for change in self._changes if change + 1 <= number)
+
+
+_HISTORIES: WeakKeyDictionary[ChainReader, ValidatorSetHistory] = WeakKeyDictionary()
+_HISTORIES_LOCK = threading.Lock()
+
+
+def history_of(reader: ChainReader) -> ValidatorSetHistory:
+    """The history kept for ``reader`` as long as it lives, so a node scans each header once
+    however many certificates it builds."""
+    with _HISTORIES_LOCK:
+        history = _HISTORIES.get(reader)
+        if history is None:
+            history = _HISTORIES[reader] = ValidatorSetHistory()
+        return history
 
 
 def _header(reader: ChainReader, number: int) -> BlockHeaderAPI:

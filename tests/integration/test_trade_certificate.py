@@ -24,6 +24,7 @@ from node.certificate import (
     MissingChainData,
     OrderNotSettled,
     UnknownOrder,
+    ValidatorSetHistory,
     build_trade_certificate,
 )
 from node.chain.header import QbftBlockHeader, commit_seal_digest
@@ -599,3 +600,11 @@ def test_any_part_of_the_wrong_type_gives_a_verdict_not_an_exception(story: Stor
 def test_a_document_that_is_not_an_object_fails_the_format_check(story: Story) -> None:
     verdict = verify_certificate(["not", "a", "certificate"], story.genesis)
     assert (verdict.failed_check, verdict.detail) == (Check.FORMAT, "certificate.format is missing")
+
+
+def test_the_set_change_is_found_from_the_headers_alone(story: Story) -> None:
+    history = ValidatorSetHistory()
+    assert history.changes_before(story.chain.ledger, CHANGE_BLOCK) == ()
+    assert history.changes_before(story.chain.ledger, CHANGE_BLOCK + 1) == (CHANGE_BLOCK,)
+    assert history.changes_before(story.chain.ledger, 8) == (CHANGE_BLOCK,)
+    assert history.changes_before(story.chain.ledger, 2) == ()
