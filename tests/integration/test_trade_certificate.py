@@ -22,13 +22,17 @@ from client.certificate.verify import __doc__ as VERIFY_DOC
 from client.cli import main as dcl_client
 from node.certificate import (
     MissingChainData,
+    NotAQbftChain,
     OrderNotSettled,
     UnknownOrder,
     ValidatorSetHistory,
     build_trade_certificate,
 )
+from node.chain.genesis import load_genesis
 from node.chain.header import QbftBlockHeader, commit_seal_digest
+from node.chain.ledger import Ledger
 from node.chain.seals import address_of, sign_digest
+from node.storage.leveldb import LevelDB
 from tests.support.certificate_chain import (
     ARBITRAL_AWARD,
     BUYER_ACCOUNT,
@@ -608,3 +612,13 @@ def test_the_set_change_is_found_from_the_headers_alone(story: Story) -> None:
     assert history.changes_before(story.chain.ledger, CHANGE_BLOCK + 1) == (CHANGE_BLOCK,)
     assert history.changes_before(story.chain.ledger, 8) == (CHANGE_BLOCK,)
     assert history.changes_before(story.chain.ledger, 2) == ()
+
+
+def test_a_chain_without_qbft_seals_has_no_certificates(tmp_path: Path) -> None:
+    genesis = load_genesis(ROOT / "tests" / "fixtures" / "rpc-compat" / "genesis.json")
+    ledger = Ledger(LevelDB(tmp_path / "ethereum"), genesis)
+    try:
+        with pytest.raises(NotAQbftChain, match="this chain has no QBFT seals to certify with"):
+            build_trade_certificate(ledger, 1)
+    finally:
+        ledger.db.close()

@@ -12,7 +12,7 @@ certificate proves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,6 @@ class MarketChain:
     sealers: tuple[int, ...] = (1, 2, 3)
     """Indexes of the DEV ONLY validator keys that seal the next blocks."""
     timestamp: int = GENESIS_TIMESTAMP
-    receipts: list[tuple[int, ReceiptAPI]] = field(default_factory=list)
 
     def nonce(self, account: LocalAccount) -> int:
         return self.ledger.state_at(self.ledger.head()).get_nonce(
