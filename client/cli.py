@@ -1,13 +1,18 @@
-"""The ``dcl-client`` command: inspect a node from outside it."""
+"""The ``dcl-client`` command: inspect a node from outside it, and verify trade certificates
+offline (exit 0 valid, 1 invalid, 2 unreadable input)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from requests.exceptions import RequestException
 
+from client.certificate import GenesisFileError, Verdict, verify_certificate
 from client.connection import connect
 
 
@@ -21,12 +26,62 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CommandError(f"cannot read the {what} {path}: {error}") from error
+
+
+class CommandError(Exception):
+    """A command cannot run (unreadable input); exit code 2."""
+
+
+def _flatten(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [pair for key, inner in value.items() for pair in _flatten(f"{prefix}{key}.", inner)]
+    return [(prefix.rstrip("."), value)]
+
+
+def describe_verdict(verdict: Verdict) -> str:
+    """What ``verify-certificate`` prints: valid with what was proven, or the failed check."""
+    if not verdict.valid:
+        return f"invalid: {verdict.failed_check}: {verdict.detail}"
+    assert verdict.block_hash is not None
+    lines = [
+        "valid",
+        f"settled in block  {verdict.block_number} 0x{verdict.block_hash.hex()}",
+        f"as of block       {verdict.as_of_block}",
+    ]
+    lines += [f"settlement.{key}  {value}" for key, value in _flatten("", verdict.settlement)]
+    lines += [f"state.{key}  {value}" for key, value in _flatten("", verdict.state)]
+    return "\n".join(lines)
+
+
+def cmd_verify_certificate(args: argparse.Namespace) -> int:
+    certificate = _read_json(args.certificate, "certificate")
+    genesis = _read_json(args.genesis, "genesis")
+    try:
+        verdict = verify_certificate(certificate, genesis)
+    except GenesisFileError as error:
+        raise CommandError(f"{args.genesis} is not a QBFT genesis: {error}") from error
+    print(describe_verdict(verdict))
+    return 0 if verdict.valid else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dcl-client", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     status = commands.add_parser("status", help="show a node's chain id and head block")
     status.add_argument("--rpc", default="http://127.0.0.1:8545", help="JSON-RPC URL")
     status.set_defaults(handler=cmd_status)
+    verify = commands.add_parser(
+        "verify-certificate",
+        help="check a trade certificate offline, trusting only the genesis file",
+    )
+    verify.add_argument("certificate", type=Path, help="the certificate JSON")
+    verify.add_argument("--genesis", type=Path, required=True, help="the chain's genesis JSON")
+    verify.set_defaults(handler=cmd_verify_certificate)
     return parser
 
 
@@ -37,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RequestException as error:
         print(f"dcl-client: error: cannot reach {args.rpc}: {error}", file=sys.stderr)
         return 1
+    except CommandError as error:
+        print(f"dcl-client: error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

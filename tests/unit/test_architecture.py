@@ -6,9 +6,11 @@ nothing of the chain rules above it; the peer transport carries bytes and knows 
 consensus core nor the pool nor the disk; JSON-RPC reaches the node only through its backend
 protocol; the client SDK never imports the node, so it can be installed and used without it
 (the contract artifact loader therefore lives in the client, and the node imports it from
-there); the genesis generator builds files from the chain rules and the client's bindings,
-never from a running node; the audit tools read a stopped node's data directory and share
-nothing with a running node's services, and their figures and report page are pure.
+there), and its offline certificate verifier opens no connection; certificates are built from
+the chain reader, knowing no interface; the genesis generator builds files from the chain
+rules and the client's bindings, never from a running node; the audit tools read a stopped
+node's data directory and share nothing with a running node's services, and their figures and
+report page are pure.
 """
 
 from __future__ import annotations
@@ -22,6 +24,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "client": ("node", "genesis"),
+    # The offline certificate verifier: pure checks over bytes, no network client or socket.
+    "client/certificate": ("node", "genesis", "web3", "requests", "aiohttp", "asyncio", "socket"),
+    # Certificates are built from the chain reader and storage, never through an interface.
+    "node/certificate": (
+        "aiohttp",
+        "asyncio",
+        "node.rpc",
+        "node.service",
+        "node.producer",
+        "node.cli",
+        "node.p2p",
+        "node.consensus",
+        "node.txpool",
+    ),
     "genesis": (
         "aiohttp",
         "asyncio",
