@@ -65,6 +65,8 @@ def read_registry_validators(state: StateAPI) -> tuple[bytes, ...]:
             raise RegistryStateError(f"validator {index} of the registry is not an address")
         address = word.to_bytes(20, "big")
         if validators and address <= validators[-1]:
-            raise RegistryStateError("the registry's validators are not in strictly ascending order")
+            raise RegistryStateError(
+                "the registry's validators are not in strictly ascending order"
+            )
         validators.append(address)
     return tuple(validators)

@@ -200,6 +200,16 @@ class PeerNetwork:
 
     # -- links ----------------------------------------------------------------------------------
 
+    def drop_disallowed(self) -> None:
+        """Close the links of peers the allowlist no longer allows (it follows the validator
+        set, which may change with every block)."""
+        for peer in list(self.peers.values()):
+            if not self._allowlist.allows(peer.public_key):
+                logger.warning("peer no longer allowed", extra={"fields": {"peer": peer.name}})
+                asyncio.get_running_loop().create_task(
+                    peer.ws.close(code=REFUSAL_CLOSE_CODE, message=b"NOT_ALLOWLISTED")
+                )
+
     async def _accept(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(
             max_msg_size=self.settings.max_frame_bytes,

@@ -73,7 +73,9 @@ def vote(proposal: bytes, proposal_id: int, consortium: Consortium | None = None
 
 def propose_nodes(code: str, validator: bytes) -> bytes:
     """``proposeNodes(code, validator, [])``: the exchange's validator becomes ``validator``."""
-    return registry_call("proposeNodes", exchange_code(code), Web3.to_checksum_address(validator), [])
+    return registry_call(
+        "proposeNodes", exchange_code(code), Web3.to_checksum_address(validator), []
+    )
 
 
 def propose_remove(code: str) -> bytes:

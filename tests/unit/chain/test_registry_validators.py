@@ -185,7 +185,9 @@ def test_a_block_sealed_by_a_removed_validator_lacks_a_quorum_of_the_new_set(
 ) -> None:
     removed_key = FOUNDER_KEYS[3]
     changing = pass_vote(chain, propose_remove(FOURTH_EXCHANGE), sign_tx)
-    built = chain.build_block([], coinbase=Address(FOUNDERS[0]), timestamp=changing.header.timestamp + 1)
+    built = chain.build_block(
+        [], coinbase=Address(FOUNDERS[0]), timestamp=changing.header.timestamp + 1
+    )
     digest = commit_seal_digest(built.block.header)
     with pytest.raises(HeaderRuleViolation) as refused:
         chain.commit_sealed(built, [sign_digest(k, digest) for k in (FOUNDER_KEYS[0], removed_key)])
@@ -239,7 +241,10 @@ def _ledger_with_registry_storage(
     genesis: Genesis, open_leveldb: Callable[[str], LevelDB], storage: dict[int, int]
 ) -> Ledger:
     """A genesis whose registry proxy holds some code and exactly ``storage``."""
-    alloc = {**genesis.alloc, EXCHANGE_REGISTRY_PROXY: GenesisAccount(code=b"\x00", storage=storage)}
+    alloc = {
+        **genesis.alloc,
+        EXCHANGE_REGISTRY_PROXY: GenesisAccount(code=b"\x00", storage=storage),
+    }
     return Ledger(open_leveldb("broken"), replace(genesis, alloc=alloc))
 
 
@@ -276,7 +281,7 @@ def test_a_registry_storage_without_a_well_formed_list_is_a_typed_error(
 
 def test_the_registry_slots_are_the_contracts_namespace_and_proxy() -> None:
     assert VALIDATORS_SLOT == 0xBC1E78E82EA392F3372AD4123614AB49A9DE09D4B63C90AC67DD818135898800
-    assert EXCHANGE_REGISTRY_PROXY == proxy_address(1)
+    assert proxy_address(1) == EXCHANGE_REGISTRY_PROXY
 
 
 def test_a_registry_list_in_storage_is_read_in_order(
