@@ -17,7 +17,7 @@ from client.contracts import proxy_address
 from genesis.dev_keys import dev_validator_key
 from genesis.generator import consortium_predeploy, genesis_document
 from node.chain.extra_data import QbftExtraData, decode_extra_data, encode_extra_data
-from node.chain.genesis import Genesis, GenesisAccount, parse_genesis
+from node.chain.genesis import Genesis, GenesisAccount, GenesisError, parse_genesis
 from node.chain.header import QbftBlock, commit_seal_digest
 from node.chain.header_rules import HeaderRuleViolation
 from node.chain.ledger import Ledger
@@ -25,10 +25,12 @@ from node.chain.registry_validators import (
     EXCHANGE_REGISTRY_PROXY,
     VALIDATORS_SLOT,
     RegistryStateError,
+    read_registry_validators,
     validator_slot,
 )
 from node.chain.seals import address_of, sign_digest
 from node.storage.leveldb import LevelDB
+from tests.support.genesis_state import GenesisState
 from tests.support.registry_votes import (
     GOVERNANCE_GAS,
     Vote,
@@ -180,6 +182,23 @@ def test_a_block_after_a_change_that_lists_the_old_set_is_refused_naming_both_li
     assert follower.head() == changing.header
 
 
+def test_a_proposal_after_a_change_that_lists_the_old_set_gets_no_vote(
+    chain: Ledger, open_chain: Callable[[str], Ledger], sign_tx: SignTx
+) -> None:
+    """A validator checks a proposal against the registry before executing it."""
+    changing = pass_vote(chain, propose_remove(FOURTH_EXCHANGE), sign_tx)
+    validator = open_chain("validator")
+    validator.import_block(changing, now=changing.header.timestamp)
+    proposal = chain.build_block(
+        [], coinbase=Address(FOUNDERS[0]), timestamp=changing.header.timestamp + 1
+    ).block
+    old_list = replace(decode_extra_data(proposal.header.extra_data), validators=tuple(FOUNDERS))
+    stale = proposal.copy(header=proposal.header.copy(extra_data=encode_extra_data(old_list)))
+    with pytest.raises(HeaderRuleViolation) as refused:
+        validator.execute_proposal(stale, now=stale.header.timestamp)
+    assert refused.value.rule == "validator-list"
+
+
 def test_a_block_sealed_by_a_removed_validator_lacks_a_quorum_of_the_new_set(
     chain: Ledger, open_chain: Callable[[str], Ledger], sign_tx: SignTx
 ) -> None:
@@ -237,15 +256,10 @@ def _extra_listing(validators: Sequence[bytes]) -> bytes:
     return encode_extra_data(QbftExtraData(b"\x00" * 32, tuple(validators), None, 0, ()))
 
 
-def _ledger_with_registry_storage(
-    genesis: Genesis, open_leveldb: Callable[[str], LevelDB], storage: dict[int, int]
-) -> Ledger:
-    """A genesis whose registry proxy holds some code and exactly ``storage``."""
-    alloc = {
-        **genesis.alloc,
-        EXCHANGE_REGISTRY_PROXY: GenesisAccount(code=b"\x00", storage=storage),
-    }
-    return Ledger(open_leveldb("broken"), replace(genesis, alloc=alloc))
+def with_registry_storage(genesis: Genesis, storage: dict[int, int]) -> Genesis:
+    """``genesis`` with some code at the registry proxy holding exactly ``storage``."""
+    account = GenesisAccount(code=b"\x00", storage=storage)
+    return replace(genesis, alloc={**genesis.alloc, EXCHANGE_REGISTRY_PROXY: account})
 
 
 @pytest.mark.parametrize(
@@ -268,33 +282,53 @@ def _ledger_with_registry_storage(
     ],
 )
 def test_a_registry_storage_without_a_well_formed_list_is_a_typed_error(
-    genesis: Genesis,
-    open_leveldb: Callable[[str], LevelDB],
-    storage: dict[int, int],
-    message: str,
+    genesis: Genesis, storage: dict[int, int], message: str
 ) -> None:
-    ledger = _ledger_with_registry_storage(genesis, open_leveldb, storage)
+    state = GenesisState(with_registry_storage(genesis, storage)).state
     with pytest.raises(RegistryStateError) as refused:
-        ledger.validators_after(ledger.head())
+        read_registry_validators(state)
     assert str(refused.value) == message
+
+
+def test_a_registry_list_in_storage_is_read_in_order(genesis: Genesis) -> None:
+    storage = {VALIDATORS_SLOT: 3, validator_slot(0): 0xA1, validator_slot(1): 0xB2}
+    storage[validator_slot(2)] = int.from_bytes(b"\xff" * 20, "big")
+    state = GenesisState(with_registry_storage(genesis, storage)).state
+    assert read_registry_validators(state) == (
+        (0xA1).to_bytes(20, "big"),
+        (0xB2).to_bytes(20, "big"),
+        b"\xff" * 20,
+    )
+
+
+def test_a_genesis_whose_registry_holds_no_list_is_refused_writing_nothing(
+    genesis: Genesis, open_leveldb: Callable[[str], LevelDB]
+) -> None:
+    db = open_leveldb("refused")
+    with pytest.raises(GenesisError) as refused:
+        Ledger(db, with_registry_storage(genesis, {}))
+    assert str(refused.value) == (
+        "the genesis ExchangeRegistry holds no validator list:"
+        " the registry lists 0 validators (1 to 64 allowed)"
+    )
+    assert dict(db.iterate_range(b"", b"\xff" * 64)) == {}
+
+
+def test_a_genesis_listing_other_validators_than_its_registry_is_refused(
+    consortium_genesis: Genesis, open_leveldb: Callable[[str], LevelDB]
+) -> None:
+    others = _extra_listing(FOUNDERS[:3])
+    with pytest.raises(GenesisError) as refused:
+        Ledger(open_leveldb("refused"), replace(consortium_genesis, extra_data=others))
+    assert str(refused.value) == (
+        "the genesis extraData lists other validators than ExchangeRegistry: "
+        + ", ".join("0x" + a.hex() for a in FOUNDERS)
+    )
 
 
 def test_the_registry_slots_are_the_contracts_namespace_and_proxy() -> None:
     assert VALIDATORS_SLOT == 0xBC1E78E82EA392F3372AD4123614AB49A9DE09D4B63C90AC67DD818135898800
     assert proxy_address(1) == EXCHANGE_REGISTRY_PROXY
-
-
-def test_a_registry_list_in_storage_is_read_in_order(
-    genesis: Genesis, open_leveldb: Callable[[str], LevelDB]
-) -> None:
-    storage = {VALIDATORS_SLOT: 3, validator_slot(0): 0xA1, validator_slot(1): 0xB2}
-    storage[validator_slot(2)] = int.from_bytes(b"\xff" * 20, "big")
-    ledger = _ledger_with_registry_storage(genesis, open_leveldb, storage)
-    assert ledger.validators_after(ledger.head()) == (
-        (0xA1).to_bytes(20, "big"),
-        (0xB2).to_bytes(20, "big"),
-        b"\xff" * 20,
-    )
 
 
 def test_a_validator_set_read_from_a_file_backed_ledger_survives_a_reopen(
