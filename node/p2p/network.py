@@ -127,6 +127,7 @@ class PeerNetwork:
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._closing = False
+        self._closing_links: set[asyncio.Task[bool]] = set()
         self.url: str | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -206,9 +207,11 @@ class PeerNetwork:
         for peer in list(self.peers.values()):
             if not self._allowlist.allows(peer.public_key):
                 logger.warning("peer no longer allowed", extra={"fields": {"peer": peer.name}})
-                asyncio.get_running_loop().create_task(
+                closing = asyncio.get_running_loop().create_task(
                     peer.ws.close(code=REFUSAL_CLOSE_CODE, message=b"NOT_ALLOWLISTED")
                 )
+                self._closing_links.add(closing)
+                closing.add_done_callback(self._closing_links.discard)
 
     async def _accept(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(
