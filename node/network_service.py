@@ -101,7 +101,10 @@ class NetworkService:
         self.network.gossip_transaction(raw)
 
     def head_changed(self) -> None:
+        """Tell peers, and close links the new head no longer allows (a validator that left the
+        set and that the operator did not name)."""
         self.network.broadcast(self.status())
+        self.network.drop_disallowed()
 
     # -- NetworkHandler -------------------------------------------------------------------------
 

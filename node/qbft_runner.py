@@ -189,9 +189,19 @@ def _log_execution(message: str, block: QbftBlock, started: float) -> None:
     )
 
 
+def _log_rejected(effect: Rejected) -> None:
+    fields: dict[str, object] = {"reason": effect.reason.name, "detail": effect.detail}
+    if effect.author is not None:
+        fields["author"] = "0x" + bytes(effect.author).hex()
+    if effect.round_id is not None:
+        fields["height"] = effect.round_id.height
+        fields["round"] = effect.round_id.round
+    logger.debug("consensus message refused", extra={"fields": fields})
+
+
 class LedgerValidators:
-    """The core's ``ValidatorProvider``: the set the ledger derives from the parent (genesis
-    today, the exchange registry once it governs the set)."""
+    """The core's ``ValidatorProvider``: the set the ledger derives from the parent (the
+    exchange registry's after it, or the genesis set on a chain without the registry)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
@@ -284,10 +294,7 @@ class QbftRunner:
             elif isinstance(effect, ImportBlock):
                 await self._import(effect)
             elif isinstance(effect, Rejected):
-                logger.debug(
-                    "consensus message refused",
-                    extra={"fields": {"reason": effect.reason.name, "detail": effect.detail}},
-                )
+                _log_rejected(effect)
 
     async def _import(self, effect: ImportBlock) -> None:
         loop = asyncio.get_running_loop()

@@ -195,7 +195,7 @@ class Node:
         validators = self._ledger.validators_after(self._head)
         votes = self.is_validator and not self.config.observer and genesis.qbft is not None
         if self.config.p2p is not None:
-            await self._start_network(votes)
+            await self._start_network(not self.config.observer and genesis.qbft is not None)
         if votes and len(validators) > 1 and self.network is None:
             logger.warning(
                 "not producing: this node holds one of several validator keys, and collecting"
@@ -262,7 +262,10 @@ class Node:
         )
 
     async def _start_network(self, votes: bool) -> None:
-        """Join the peer network; a validator of a multi-validator chain also votes."""
+        """Join the peer network. Unless it is an observer, the node runs consensus even if its
+        address is not in the current set: it votes at every height whose validators include
+        it, so an exchange whose validator the registry adds starts at the next block and a
+        removed one stops."""
         assert self.config.p2p is not None
         role = NetworkRole(
             self.config.p2p, self.config.allowed_keys, votes, self._consensus_config()

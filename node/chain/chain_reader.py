@@ -30,6 +30,7 @@ from node.chain.forks import Fork
 from node.chain.genesis import Genesis
 from node.chain.header import QbftBlock
 from node.chain.header_rules import decoded_extra
+from node.chain.registry_validators import EXCHANGE_REGISTRY_PROXY, read_registry_validators
 from node.chain.vm import QbftPragueVM
 from node.storage.block_writes import PendingBlockWrites
 from node.storage.leveldb import LevelDB
@@ -37,6 +38,9 @@ from node.storage.recent_cache import RecentCache
 from node.storage.schema import total_difficulty_key
 
 RECENT_BLOCKS_CACHED = 32
+VALIDATOR_SETS_CACHED = 256
+"""Validator sets kept by parent hash: consensus asks for the head's on every message, and
+sync and RPC for recent ones."""
 
 
 def make_chain_class(genesis: Genesis) -> type[Chain]:
@@ -74,6 +78,11 @@ class ChainReader:
         self._recent_receipts: RecentCache[tuple[ReceiptAPI, ...]] = RecentCache(
             RECENT_BLOCKS_CACHED
         )
+        self._validator_sets: RecentCache[tuple[bytes, ...]] = RecentCache(VALIDATOR_SETS_CACHED)
+        registry = genesis.alloc.get(EXCHANGE_REGISTRY_PROXY)
+        self.registry_governs = self.is_qbft and registry is not None and bool(registry.code)
+        """Whether ExchangeRegistry decides the validator set (it is predeployed in genesis);
+        otherwise the genesis set holds for good."""
 
     @property
     def transaction_builder(self) -> type[TransactionBuilderAPI]:
@@ -178,12 +187,30 @@ class ChainReader:
         return self.vm_at(header).state
 
     def validators_after(self, parent: BlockHeaderAPI) -> tuple[bytes, ...]:
-        """The validators of the block after ``parent``.
+        """The validators of the block after ``parent``, in ascending order.
 
-        Until the exchange registry governs the set, it is the set named in genesis, which
-        every header repeats in ascending order (Besu's rule; a genesis may list them in any).
-        An imported Ethereum chain has none.
+        With ExchangeRegistry in genesis, they are the registry's validators (those of its
+        Active exchanges) in the state after ``parent``, read from its storage and kept by
+        ``parent``'s hash. A QBFT genesis without the registry keeps the genesis set for good
+        (Besu's rule orders it ascending; a genesis may list it in any order). An imported
+        Ethereum chain has none.
+
+        Raises :class:`~node.chain.registry_validators.RegistryStateError` if the registry's
+        storage holds no well-formed list.
         """
         if not self.is_qbft:
             return ()
-        return tuple(sorted(set(decoded_extra(parent).validators)))
+        if not self.registry_governs:
+            return tuple(sorted(set(self.genesis.validators)))
+        cached = self._validator_sets.get(bytes(parent.hash))
+        if cached is None:
+            cached = read_registry_validators(self.state_at(parent))
+            self._validator_sets.put(bytes(parent.hash), cached)
+        return cached
+
+    def validators_of(self, header: BlockHeaderAPI) -> tuple[bytes, ...]:
+        """The validators of the block of ``header``, as its extraData lists them (import
+        checked that list against :meth:`validators_after` of its parent)."""
+        if not self.is_qbft:
+            return ()
+        return tuple(decoded_extra(header).validators)

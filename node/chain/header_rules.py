@@ -47,11 +47,19 @@ def check_validator_order(validators: Sequence[bytes]) -> None:
 
 
 def check_validators_listed(extra: QbftExtraData, expected: Sequence[bytes]) -> None:
+    """The header must list exactly the set valid at its height (on a chain governed by
+    ExchangeRegistry, the registry's validators after the parent)."""
     check_validator_order(extra.validators)
     if list(extra.validators) != list(expected):
         raise HeaderRuleViolation(
-            "validator-list", "the header's validators differ from the set valid at its height"
+            "validator-list",
+            f"the header lists {_addresses(extra.validators)}, the validators at its height"
+            f" are {_addresses(expected)}",
         )
+
+
+def _addresses(addresses: Sequence[bytes]) -> str:
+    return "[" + ", ".join("0x" + bytes(a).hex() for a in addresses) + "]"
 
 
 def check_vanity(extra: QbftExtraData, genesis_hash: bytes) -> None:

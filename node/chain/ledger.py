@@ -24,7 +24,7 @@ from node.chain.chain_reader import ChainReader, make_chaindb
 from node.chain.chaindb import QbftChainDB
 from node.chain.ethereum_chain import EthereumChain, ethereum_genesis_header
 from node.chain.extra_data import QbftExtraData, encode_extra_data
-from node.chain.genesis import Genesis, genesis_state_root, qbft_genesis_header
+from node.chain.genesis import Genesis, GenesisError, genesis_state_root, qbft_genesis_header
 from node.chain.header import QbftBlock
 from node.chain.header_rules import (
     HeaderRuleViolation,
@@ -35,6 +35,7 @@ from node.chain.header_rules import (
     check_vanity,
     decoded_extra,
 )
+from node.chain.registry_validators import RegistryStateError, read_registry_validators
 from node.chain.vm import QbftPragueVM, next_vanity
 from node.storage.block_writes import PendingBlockWrites
 from node.storage.leveldb import LevelDB
@@ -98,6 +99,8 @@ class Ledger(ChainReader):
         else:
             chain_class = cast(type[EthereumChain], self.chain_class)
             header = ethereum_genesis_header(chain_class, self.genesis, state_root)
+        if self.registry_governs:
+            self._check_registry_lists_genesis_validators(header, writes)
         if GENESIS_HASH_KEY in self.db:
             stored_version = self.db[SCHEMA_VERSION_KEY]
             if stored_version != SCHEMA_VERSION:
@@ -119,6 +122,24 @@ class Ledger(ChainReader):
         writes[CHAIN_ID_KEY] = str(self.chain_id).encode()
         writes[GENESIS_HASH_KEY] = header.hash
         writes.flush()
+
+    def _check_registry_lists_genesis_validators(
+        self, header: BlockHeaderAPI, writes: PendingBlockWrites
+    ) -> None:
+        """Block 1's validators are the registry's at genesis; a genesis header listing others
+        would mislead anyone who trusts the genesis file for the first set."""
+        try:
+            registry = read_registry_validators(self.chain_class(writes).get_vm(header).state)
+        except RegistryStateError as error:
+            writes.discard()
+            message = f"the genesis ExchangeRegistry holds no validator list: {error}"
+            raise GenesisError(message) from error
+        if registry != tuple(sorted(set(self.genesis.validators))):
+            writes.discard()
+            raise GenesisError(
+                "the genesis extraData lists other validators than ExchangeRegistry: "
+                + ", ".join("0x" + v.hex() for v in registry)
+            )
 
     # -- building -----------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Which node keys may connect: the current validators plus keys the operator names.
 
-Validators are known by address (genesis, and later the exchange registry, lists addresses), so
-a presented public key is checked by its address. The operator adds observers and other peers
+Validators are known by address (the exchange registry, or a genesis without it, lists
+addresses), so a presented public key is checked by its address; the set is asked for at each
+check, so it follows the registry block by block. The operator adds observers and other peers
 by key, in ``--peer`` URLs or in an allowlist file.
 """
 

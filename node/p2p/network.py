@@ -127,6 +127,7 @@ class PeerNetwork:
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._closing = False
+        self._closing_links: set[asyncio.Task[bool]] = set()
         self.url: str | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -199,6 +200,18 @@ class PeerNetwork:
             self.broadcast(Transactions(tuple(batch)))
 
     # -- links ----------------------------------------------------------------------------------
+
+    def drop_disallowed(self) -> None:
+        """Close the links of peers the allowlist no longer allows (it follows the validator
+        set, which may change with every block)."""
+        for peer in list(self.peers.values()):
+            if not self._allowlist.allows(peer.public_key):
+                logger.warning("peer no longer allowed", extra={"fields": {"peer": peer.name}})
+                closing = asyncio.get_running_loop().create_task(
+                    peer.ws.close(code=REFUSAL_CLOSE_CODE, message=b"NOT_ALLOWLISTED")
+                )
+                self._closing_links.add(closing)
+                closing.add_done_callback(self._closing_links.discard)
 
     async def _accept(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(

@@ -17,6 +17,7 @@ INVALID_REQUEST: Final = -32600
 METHOD_NOT_FOUND: Final = -32601
 INVALID_PARAMS: Final = -32602
 INTERNAL_ERROR: Final = -32603
+METHOD_NOT_ENABLED: Final = -32604
 SERVER_ERROR: Final = -32000
 RESPONSE_TOO_LARGE: Final = -32003
 LIMIT_EXCEEDED: Final = -32005
@@ -60,6 +61,11 @@ def invalid_request(message: str = "invalid request") -> RpcError:
 
 def method_not_found(method: str) -> RpcError:
     return RpcError(METHOD_NOT_FOUND, f"the method {method} does not exist/is not available")
+
+
+def method_not_enabled(message: str) -> RpcError:
+    """Besu's -32604: the method exists but this node's configuration does not serve it."""
+    return RpcError(METHOD_NOT_ENABLED, message)
 
 
 def invalid_params(message: str) -> RpcError:

@@ -69,7 +69,7 @@ class QbftNetwork:
         self.allowlist.write_text("".join(f"{m.url}\n" for m in self.observers))
         return member
 
-    def start(self, member: Member) -> NodeProcess:
+    def start(self, member: Member, *, log_level: str = "info") -> NodeProcess:
         peers = [m.url for m in self.validators if m is not member]
         arguments = [
             "--p2p", f"127.0.0.1:{member.url.port}",
@@ -80,7 +80,7 @@ class QbftNetwork:
             arguments.append("--observer")
         elif self.allowlist.exists():
             arguments += ["--allowlist", str(self.allowlist)]
-        member.process = start_node(member.datadir, *arguments)
+        member.process = start_node(member.datadir, *arguments, log_level=log_level)
         return member.process
 
     def start_all(self) -> None:

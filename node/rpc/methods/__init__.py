@@ -21,6 +21,7 @@ from node.rpc.methods import (
     eth_subscribe,
     eth_transactions,
     net,
+    qbft,
     txpool,
     web3,
 )
@@ -41,6 +42,7 @@ _MODULES: tuple[ModuleType, ...] = (
     eth_subscribe,
     txpool,
     debug,
+    qbft,
 )
 
 
