@@ -2,7 +2,8 @@
 
 The validators of block N are ``validators()`` of the ExchangeRegistry proxy in the state after
 block N-1. The set is needed for every block and every consensus message, so it is read from
-the storage slots the contract keeps it in rather than by running EVM code: ``validators`` is
+the storage slots the contract keeps it in (``client.certificate.layout``, shared with the
+certificate verifier) rather than by running EVM code: ``validators`` is
 the first field of the registry's ERC-7201 namespace, so its length sits at the namespace slot
 ``B`` and element i at ``keccak256(B) + i``. These are the slots a light verifier proves with
 a storage proof against a sealed header's state root; a verifier reading them must apply the
@@ -13,28 +14,19 @@ from __future__ import annotations
 
 from eth.abc import StateAPI
 from eth_typing import Address
-from eth_utils import keccak
 
-EXCHANGE_REGISTRY_PROXY = Address(bytes.fromhex("dc10000000000000000000000000000000000001"))
-"""The registry's fixed proxy address (``client.contracts.system_address("ExchangeRegistry")``)."""
+from client.certificate.layout import (
+    MAX_VALIDATORS as MAX_REGISTRY_VALIDATORS,
+)
+from client.certificate.layout import (
+    REGISTRY_ADDRESS,
+    validator_count_slot,
+    validator_slot,
+)
 
-MAX_REGISTRY_VALIDATORS = 64
-"""ExchangeRegistry's ``MAX_EXCHANGES``: no registry state can hold more validators."""
-
-
-def erc7201_slot(namespace: str) -> int:
-    """``keccak256(abi.encode(uint256(keccak256(namespace)) - 1)) & ~0xff`` (ERC-7201)."""
-    inner = int.from_bytes(keccak(namespace.encode()), "big") - 1
-    return int.from_bytes(keccak(inner.to_bytes(32, "big")), "big") & ~0xFF
-
-
-VALIDATORS_SLOT = erc7201_slot("dcl.ExchangeRegistry")
+EXCHANGE_REGISTRY_PROXY = Address(REGISTRY_ADDRESS)
+VALIDATORS_SLOT = validator_count_slot()
 """Slot ``B``: the length of the validator array."""
-
-
-def validator_slot(index: int) -> int:
-    """The slot of element ``index`` of the validator array: ``keccak256(B) + index``."""
-    return int.from_bytes(keccak(VALIDATORS_SLOT.to_bytes(32, "big")), "big") + index
 
 
 class RegistryStateError(ValueError):

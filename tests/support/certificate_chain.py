@@ -3,10 +3,8 @@ benchmark: the sample consortium's system contracts predeployed in genesis, four
 (DEV ONLY keys), blocks built and executed by the node's own :class:`Ledger` on LevelDB, every
 transaction signed by eth-account and every block sealed by a quorum of real commit seals.
 
-The set is governed by the ExchangeRegistry as DESIGN.md decides (the set of block N is its
-``validators`` list in the state after block N-1): :class:`RegistryGovernedLedger` applies that
-rule here until the node's own ledger does (the ``vset`` work), with the same storage reads a
-certificate proves.
+The set is governed by the ExchangeRegistry (the set of block N is its ``validators`` list in
+the state after block N-1), which the node's own ledger applies.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth.abc import BlockHeaderAPI, ReceiptAPI
+from eth.abc import ReceiptAPI
 from eth.vm.forks.cancun.transaction_context import CancunTransactionContext
 from eth.vm.forks.prague.transactions import PragueTransactionBuilder
 from eth.vm.message import Message
@@ -28,7 +26,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from client.artifacts import load_artifact
-from client.certificate.layout import REGISTRY_ADDRESS, validator_count_slot, validator_slot
+from client.certificate.layout import validator_count_slot
 from client.contracts import encode_exchange_code, system_address
 from genesis.consortium import load_consortium
 from genesis.dev_keys import (
@@ -67,19 +65,6 @@ def h(label: str) -> bytes:
 
 def validator_key(index: int) -> bytes:
     return dev_validator_key(index)
-
-
-class RegistryGovernedLedger(Ledger):
-    """The set of the block after ``parent`` is the ExchangeRegistry's sorted ``validators``
-    list in ``parent``'s state."""
-
-    def validators_after(self, parent: BlockHeaderAPI) -> tuple[bytes, ...]:
-        state = self.state_at(parent)
-        registry = Address(REGISTRY_ADDRESS)
-        count = state.get_storage(registry, validator_count_slot())
-        return tuple(
-            state.get_storage(registry, validator_slot(i)).to_bytes(20, "big") for i in range(count)
-        )
 
 
 def market_genesis(*, extra_funded: Sequence[bytes] = ()) -> dict[str, Any]:
@@ -206,7 +191,7 @@ SELLER, EVALUATOR_ACCOUNT, BUYER_ACCOUNT = (participant(i) for i in (1, 2, 3))
 
 
 def open_chain(path: Path, document: dict[str, Any]) -> MarketChain:
-    return MarketChain(RegistryGovernedLedger(LevelDB(path), parse_genesis(document)))
+    return MarketChain(Ledger(LevelDB(path), parse_genesis(document)))
 
 
 def listing_terms() -> dict[str, Any]:

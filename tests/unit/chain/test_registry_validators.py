@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from eth.abc import BlockHeaderAPI, SignedTransactionAPI, StateAPI
 from eth_typing import Address
+from eth_utils import keccak
 
+from client.certificate.layout import SETTLEMENT_BASE
 from client.contracts import proxy_address
 from genesis.dev_keys import dev_validator_key
 from genesis.generator import consortium_predeploy, genesis_document
@@ -326,8 +328,15 @@ def test_a_genesis_listing_other_validators_than_its_registry_is_refused(
     )
 
 
+def erc7201_slot(namespace: str) -> int:
+    """``keccak256(abi.encode(uint256(keccak256(namespace)) - 1)) & ~0xff``."""
+    inner = int.from_bytes(keccak(namespace.encode()), "big") - 1
+    return int.from_bytes(keccak(inner.to_bytes(32, "big")), "big") & ~0xFF
+
+
 def test_the_registry_slots_are_the_contracts_namespace_and_proxy() -> None:
-    assert VALIDATORS_SLOT == 0xBC1E78E82EA392F3372AD4123614AB49A9DE09D4B63C90AC67DD818135898800
+    assert erc7201_slot("dcl.ExchangeRegistry") == VALIDATORS_SLOT
+    assert erc7201_slot("dcl.TradeSettlement") == SETTLEMENT_BASE
     assert proxy_address(1) == EXCHANGE_REGISTRY_PROXY
 
 
