@@ -115,7 +115,8 @@ contract TradeSettlement {
         GrantRequest grant;
     }
 
-    /// @dev Field order packs the order into 9 slots plus its grant terms.
+    /// @dev Field order packs the order into 9 slots plus its grant terms; the freeze times,
+    ///      appended later, take one more.
     struct Order {
         address buyer;
         uint32 version;
