@@ -87,7 +87,10 @@ def test_a_freeze_that_began_after_the_deadline_does_not_revive_it(market: Marke
     order_id = market.paid()
     market.chain.advance(DELIVERY_DEADLINE + 1)
     lifted = freeze(market, order_id, DAY)
-    assert lifted["deadline"] < market.chain.timestamp
+    frozen_for = lifted["liftedAt"] - lifted["frozenAt"]
+    paid_at = market.bill(order_id)["paidAt"]
+    assert lifted["deadline"] == paid_at + DELIVERY_DEADLINE + frozen_for
+    assert lifted["deadline"] < lifted["liftedAt"]
     market.chain.transact(market.settlement.functions.claimNonDelivery(order_id), market.buyer)
     assert market.bill(order_id)["status"] == BillStatus.REFUNDED
 
