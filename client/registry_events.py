@@ -35,6 +35,9 @@ class RegistryState:
     """By code, in order of addition (the order of ``exchangeCodes()``)."""
     validators: list[str] = field(default_factory=list)
     proposals: dict[int, Proposal] = field(default_factory=dict)
+    system_proxies: tuple[str, ...] = ()
+    """The other system contracts' proxies named at genesis (the registry's own proxy, the
+    events' emitter, is an upgrade target in any case)."""
 
 
 def _address(value: str) -> str | None:
@@ -126,6 +129,8 @@ def _apply_regulation(state: RegistryState, name: str, args: Mapping[str, Any]) 
         state.upgrade_delay = args["upgradeDelay"]
     elif name == "ParametersChanged":
         state.parameters = _parameters(args["parameters"])
+    elif name == "SystemProxiesSet":
+        state.system_proxies = tuple(args["proxies"])
     else:
         return False
     return True

@@ -72,6 +72,7 @@ EMPTY_BILL = {
     "deliveryEvidence": bytes(32),
     "invoiceHash": bytes(32),
     "proposalHash": bytes(32),
+    "frozenForAtStart": 0,
 }
 
 
@@ -132,7 +133,11 @@ def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
     elif name == "AuthorizationRevoked":
         order["grantRevoked"] = True
     elif name == "FreezeChanged":
-        order["frozen"] = args["frozen"]
+        order.update(
+            frozen=args["frozen"],
+            frozenAt=args["frozenAt"] if args["frozen"] else 0,
+            frozenFor=args["frozenFor"],
+        )
     elif name == "StatementRecorded":
         order["billedUnits"] += args["units"]
         order["statementCount"] = args["billNo"]
@@ -143,6 +148,7 @@ def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
             "units": args["units"],
             "deliveredAt": args["recordedAt"],
             "deliveryEvidence": args["deliveryEvidence"],
+            "frozenForAtStart": order["frozenFor"],
         }
     else:
         _apply_to_bill(state.bills[key], order, name, args)
@@ -151,20 +157,28 @@ def apply(state: SettlementState, name: str, args: dict[str, Any]) -> None:
 def _apply_to_bill(
     bill: dict[str, Any], order: dict[str, Any], name: str, args: dict[str, Any]
 ) -> None:
+    """A bill's running clock (delivery after a fixed-price payment, inspection after delivery,
+    the dispute window after settlement) starts with the order's frozen time so far; a
+    settlement by a resolved dispute is cleared at once and starts none."""
     if name == "BillPaid":
         bill.update(
             status=args["status"], paidAt=args["paidAt"], paymentEvidence=args["paymentEvidence"]
         )
+        if not order["metered"]:
+            bill["frozenForAtStart"] = order["frozenFor"]
     elif name == "Delivered":
         bill.update(
             status=BillStatus.DELIVERED,
             deliveredAt=args["deliveredAt"],
             deliveryEvidence=args["deliveryEvidence"],
+            frozenForAtStart=order["frozenFor"],
         )
     elif name == "InvoiceRecorded":
         bill["invoiceHash"] = args["invoiceHash"]
     elif name == "TradeSettled":
         bill.update(status=BillStatus.SETTLED, settledAt=args["certificate"]["settledAt"])
+        if not bill["cleared"]:
+            bill["frozenForAtStart"] = order["frozenFor"]
     elif name == "DisputeRaised":
         bill["dispute"] = DisputeStatus.OPEN
     elif name == "MediationProposed":

@@ -25,18 +25,23 @@ import {IsoCodes} from "./libraries/IsoCodes.sol";
 ///      regulator. Approval and reinstatement need the supplier to be an Active supplier.
 contract DataProductRegistry is IDataProductRegistry {
     /// @notice Everything the supplier states in a listing (all of it is public metadata).
+    /// @dev The four enum fields are uint8 (same ABI encoding and storage), so an out-of-range
+    ///      value is refused with a custom error naming it, not by the ABI decoder's empty revert.
     struct ListingTerms {
         string title;
         /// @notice Category code of the exchanges' shared catalogue.
         bytes32 category;
-        ProductType productType;
-        /// @notice General or Important; Core is refused.
-        Classification classification;
+        /// @notice A `ProductType`.
+        uint8 productType;
+        /// @notice A `Classification`: General or Important; Core is refused.
+        uint8 classification;
         bool personalInformation;
-        DataSource source;
+        /// @notice A `DataSource`.
+        uint8 source;
         /// @notice Non-empty bit set of `Rights` offered.
         uint8 rights;
-        PriceModel priceModel;
+        /// @notice A `PriceModel`.
+        uint8 priceModel;
         /// @notice Price per unit in the currency's ISO 4217 minor unit; above zero.
         uint128 unitPrice;
         /// @notice ISO 4217 alphabetic code.
@@ -119,6 +124,10 @@ contract DataProductRegistry is IDataProductRegistry {
     error SupplierNotActive(uint256 productId, address supplier);
     error ExchangeNotActive(bytes32 exchange);
     error CoreDataCannotBeListed();
+    error InvalidProductType(uint8 productType);
+    error InvalidClassification(uint8 classification);
+    error InvalidDataSource(uint8 source);
+    error InvalidPriceModel(uint8 priceModel);
     /// @notice Rights must be a non-empty subset of `Rights.ALL`.
     error InvalidRights(uint8 rights);
     error InvalidCurrency(bytes3 currency);
@@ -329,10 +338,10 @@ contract DataProductRegistry is IDataProductRegistry {
         t.listingExchange = p.listingExchange;
         t.version = p.version;
         t.status = p.status;
-        t.classification = l.classification;
+        t.classification = Classification(l.classification);
         t.personalInformation = l.personalInformation;
         t.rights = l.rights;
-        t.priceModel = l.priceModel;
+        t.priceModel = PriceModel(l.priceModel);
         t.unitPrice = l.unitPrice;
         t.currency = l.currency;
         t.exportAllowed = l.exportAllowed;
@@ -355,7 +364,11 @@ contract DataProductRegistry is IDataProductRegistry {
     }
 
     function _checkTerms(ListingTerms calldata terms) private pure {
-        if (terms.classification == Classification.Core) revert CoreDataCannotBeListed();
+        if (terms.productType > uint8(type(ProductType).max)) revert InvalidProductType(terms.productType);
+        if (terms.classification > uint8(type(Classification).max)) revert InvalidClassification(terms.classification);
+        if (terms.source > uint8(type(DataSource).max)) revert InvalidDataSource(terms.source);
+        if (terms.priceModel > uint8(type(PriceModel).max)) revert InvalidPriceModel(terms.priceModel);
+        if (terms.classification == uint8(Classification.Core)) revert CoreDataCannotBeListed();
         if (terms.rights == 0 || terms.rights & ~Rights.ALL != 0) revert InvalidRights(terms.rights);
         if (!IsoCodes.isAlpha3(terms.currency)) revert InvalidCurrency(terms.currency);
         if (terms.unitPrice == 0) revert ZeroUnitPrice();
@@ -365,12 +378,12 @@ contract DataProductRegistry is IDataProductRegistry {
         if (uriLength == 0 || uriLength > MAX_URI_BYTES) revert InvalidMetadataUriLength(uriLength);
         if (terms.metadataHash == bytes32(0)) revert ZeroMetadataHash();
         if (terms.deliveryAccount == address(0)) revert ZeroDeliveryAccount();
-        if (terms.source == DataSource.Personal && !terms.personalInformation) revert PersonalSourceNotFlagged();
+        if (terms.source == uint8(DataSource.Personal) && !terms.personalInformation) revert PersonalSourceNotFlagged();
         if (_needsAttestation(terms.classification, terms.personalInformation) && terms.complianceReportHash == bytes32(0)) revert MissingComplianceReport();
     }
 
-    function _needsAttestation(Classification classification, bool personalInformation) private pure returns (bool) {
-        return classification == Classification.Important || personalInformation;
+    function _needsAttestation(uint8 classification, bool personalInformation) private pure returns (bool) {
+        return classification == uint8(Classification.Important) || personalInformation;
     }
 
     function _contentHash(ListingTerms calldata terms) private pure returns (bytes32) {

@@ -12,7 +12,8 @@ import {IUpgradeProxy} from "./interfaces/IUpgradeProxy.sol";
 ///         block N is `validators()` in the state after block N-1.
 /// @dev Runs behind an UpgradeProxy whose admin is that proxy itself; it is also the admin of
 ///      every other system contract's proxy, so `execute` of an Upgrade proposal can call
-///      `upgradeTo` on any of them. Observer nodes are recorded by the address of their node
+///      `upgradeTo` on any of them — and on nothing else: upgrades target only the system
+///      proxies named at genesis (`isSystemProxy`). Observer nodes are recorded by the address of their node
 ///      key (the transport handshake proves possession of the key behind an address).
 contract ExchangeRegistry is IExchangeRegistry {
     /// @notice Exchanges ever added, removed ones included (bounds every loop over exchanges).
@@ -20,6 +21,9 @@ contract ExchangeRegistry is IExchangeRegistry {
     uint256 public constant MAX_OPERATORS = 8;
     uint256 public constant MAX_OBSERVERS = 8;
     uint256 internal constant BPS = 10_000;
+    /// @notice Longest proposal lifetime or upgrade delay genesis may set (ten years), so
+    ///         `block.timestamp` + delay + lifetime can never overflow uint64.
+    uint64 public constant MAX_GOVERNANCE_DURATION = 10 * 365 days;
 
     enum ProposalKind {
         AddExchange,
@@ -82,6 +86,11 @@ contract ExchangeRegistry is IExchangeRegistry {
     /// @notice ERC-7201 namespace `dcl.ExchangeRegistry`. `validators` is the first field, so
     ///         its length is at the namespace slot itself and element i at keccak256(slot) + i:
     ///         a light verifier proves the validator list with those storage slots alone.
+    /// @dev Append new fields at the end only. `parameters` (B+2) is a struct in the middle of
+    ///      the layout and fills its slot's first 14 bytes: `IExchangeRegistry.Parameters` must
+    ///      never be extended (a field that no longer fits would move `proposalLifetime` and
+    ///      everything after it). A new consortium parameter is a new field at the end of this
+    ///      Layout, with its own proposal kind.
     /// @custom:storage-location erc7201:dcl.ExchangeRegistry
     struct Layout {
         address[] validators;
@@ -104,6 +113,8 @@ contract ExchangeRegistry is IExchangeRegistry {
         /// @notice Upgrade proposals: the proxy's `upgradesOf` when proposed; the proposal
         ///         executes only if it is unchanged, so it can never roll a later upgrade back.
         mapping(uint256 proposalId => uint256) upgradesAtProposal;
+        /// @notice The system contracts' proxies named at genesis: the only upgrade targets.
+        mapping(address proxy => bool) systemProxies;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("dcl.ExchangeRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -114,6 +125,9 @@ contract ExchangeRegistry is IExchangeRegistry {
     event RegulatorAdded(address indexed regulator);
     event RegulatorRemoved(address indexed regulator);
     event GovernanceTimesSet(uint64 proposalLifetime, uint64 upgradeDelay);
+    /// @notice The system contracts' proxies, named once at genesis; only they, and the
+    ///         registry's own proxy (this event's emitter) in any case, can be upgraded.
+    event SystemProxiesSet(address[] proxies);
     event ParametersChanged(Parameters parameters, uint256 indexed proposalId);
     event ExchangeAdded(
         bytes32 indexed code,
@@ -148,6 +162,9 @@ contract ExchangeRegistry is IExchangeRegistry {
     error AlreadyInitialized();
     error ZeroAddress();
     error ZeroDuration();
+    error DurationTooLong(uint64 duration, uint64 max);
+    /// @notice Upgrades target only the system proxies named at genesis.
+    error NotASystemProxy(address proxy);
     error NotRegulatorRoot(address account);
     error NotRegulator(address account);
     error RegulatorExists(address account);
@@ -188,20 +205,25 @@ contract ExchangeRegistry is IExchangeRegistry {
     }
 
     /// @notice Genesis state: the regulator root and regulators, the market parameters, the
-    ///         proposal lifetime and upgrade delay (seconds), and the founding exchanges (Active).
+    ///         proposal lifetime and upgrade delay (seconds, each at most
+    ///         `MAX_GOVERNANCE_DURATION`), the founding exchanges (Active) and the proxies of
+    ///         the system contracts: with the registry's own, the only upgrade targets.
     function initialize(
         address regulatorRoot_,
         address[] calldata regulators_,
         Parameters calldata parameters_,
         uint64 proposalLifetime_,
         uint64 upgradeDelay_,
-        ExchangeSpec[] calldata exchanges_
+        ExchangeSpec[] calldata exchanges_,
+        address[] calldata systemProxies_
     ) external {
         Layout storage s = _layout();
         if (s.initialized) revert AlreadyInitialized();
         s.initialized = true;
         if (regulatorRoot_ == address(0)) revert ZeroAddress();
         if (proposalLifetime_ == 0 || upgradeDelay_ == 0) revert ZeroDuration();
+        _checkDuration(proposalLifetime_);
+        _checkDuration(upgradeDelay_);
         s.regulatorRoot = regulatorRoot_;
         emit RegulatorRootSet(regulatorRoot_);
         for (uint256 i = 0; i < regulators_.length; i++) {
@@ -217,6 +239,7 @@ contract ExchangeRegistry is IExchangeRegistry {
             _addExchange(exchanges_[i], 0);
         }
         if (s.validators.length == 0) revert NoValidatorsLeft(bytes32(0));
+        _setSystemProxies(systemProxies_);
     }
 
     // ---------------------------------------------------------------- IExchangeRegistry
@@ -253,6 +276,11 @@ contract ExchangeRegistry is IExchangeRegistry {
 
     function validators() external view returns (address[] memory) {
         return _layout().validators;
+    }
+
+    /// @notice True for the proxy of a system contract named at genesis (an upgrade target).
+    function isSystemProxy(address proxy) external view returns (bool) {
+        return _layout().systemProxies[proxy];
     }
 
     // ---------------------------------------------------------------- further views
@@ -643,9 +671,18 @@ contract ExchangeRegistry is IExchangeRegistry {
         }
     }
 
+    /// @dev The target must be one of the proxies named at genesis. Checking the proxy's
+    ///      EIP-1967 admin slot instead would prove nothing: no contract can read another's
+    ///      storage, the transparent proxy answers none of its admin's calls but `upgradeTo`,
+    ///      and anyone can deploy an UpgradeProxy naming this registry as its admin.
     function _checkUpgrade(address proxy, address implementation) private view {
+        if (!_layout().systemProxies[proxy]) revert NotASystemProxy(proxy);
         if (proxy.code.length == 0) revert NotAContract(proxy);
         if (implementation.code.length == 0) revert NotAContract(implementation);
+    }
+
+    function _checkDuration(uint64 duration) private pure {
+        if (duration > MAX_GOVERNANCE_DURATION) revert DurationTooLong(duration, MAX_GOVERNANCE_DURATION);
     }
 
     function _onlyRegulatorRoot() private view {
@@ -660,6 +697,18 @@ contract ExchangeRegistry is IExchangeRegistry {
         if (s.regulators[account]) revert RegulatorExists(account);
         s.regulators[account] = true;
         emit RegulatorAdded(account);
+    }
+
+    /// @dev Genesis only; the registry's own proxy is always one, so the registry can always be
+    ///      upgraded. A system contract added later joins by an upgrade of this registry.
+    function _setSystemProxies(address[] calldata proxies) private {
+        Layout storage s = _layout();
+        s.systemProxies[address(this)] = true;
+        for (uint256 i = 0; i < proxies.length; i++) {
+            if (proxies[i] == address(0)) revert ZeroAddress();
+            s.systemProxies[proxies[i]] = true;
+        }
+        emit SystemProxiesSet(proxies);
     }
 
     function _setParameters(Parameters memory p, uint256 proposalId) private {

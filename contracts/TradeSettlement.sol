@@ -22,6 +22,9 @@ import {GrantRules} from "./libraries/GrantRules.sol";
 ///      settlement closes, and a Refunded end. The clearing instruction of a bill is final, and
 ///      emitted once, when its dispute window has closed (`finalizeClearing`) or when a dispute or
 ///      non-delivery has been resolved (those outcomes cannot be disputed again).
+///      A regulator's freeze stops the order's clocks: each bill's running deadline (delivery,
+///      inspection, dispute window) ends later by the time the order spent frozen since that
+///      clock started, so no party gains or loses a right because of a freeze.
 contract TradeSettlement {
     uint8 internal constant BUYER_CONSENT = 1;
     uint8 internal constant SELLER_CONSENT = 2;
@@ -112,7 +115,8 @@ contract TradeSettlement {
         GrantRequest grant;
     }
 
-    /// @dev Field order packs the order into 9 slots plus its grant terms.
+    /// @dev Field order packs the order into 9 slots plus its grant terms; the freeze times,
+    ///      appended later, take one more.
     struct Order {
         address buyer;
         uint32 version;
@@ -146,6 +150,10 @@ contract TradeSettlement {
         bool grantRevoked;
         uint256 grantId;
         GrantRequest grant;
+        /// @notice When the current freeze began; 0 while the order is not frozen.
+        uint64 frozenAt;
+        /// @notice Seconds the order has spent frozen, every lifted freeze together.
+        uint64 frozenFor;
     }
 
     /// @dev Field order packs the bill's state and money into 3 slots.
@@ -172,6 +180,11 @@ contract TradeSettlement {
         /// @notice keccak256(abi.encode(orderId, billNo, outcome, refund, documentHash, round)) of
         ///         the current mediation proposal: accepting it accepts exactly those terms.
         bytes32 proposalHash;
+        /// @notice The order's `frozenFor` when this bill's running clock started (the delivery
+        ///         deadline at payment, the inspection period at delivery or statement, the
+        ///         dispute window at settlement): the clock ends later by the order's frozen time
+        ///         since then.
+        uint64 frozenForAtStart;
     }
 
     struct FeeSchedule {
@@ -281,7 +294,21 @@ contract TradeSettlement {
     /// @notice Who is paid what for one bill (`certificate.legs`), final: the one event an
     ///         off-chain payer acts on.
     event ClearingInstruction(uint256 indexed orderId, uint32 indexed billNo, Certificate certificate);
-    event FreezeChanged(uint256 indexed orderId, bool frozen, address regulator, bytes32 reasonHash);
+    /// @notice A freeze began at `frozenAt`, or the one that began at `frozenAt` was lifted;
+    ///         `frozenFor` is the order's frozen time so far, every lifted freeze together. On a
+    ///         lift, `deadline` is the extended deadline of a fixed-price order's running clock
+    ///         (0 when none runs). A metered order's statements are not listed (they are
+    ///         unbounded): each one's running clock ends at its start + its period + `frozenFor`
+    ///         − the bill's `frozenForAtStart`, as for every bill.
+    event FreezeChanged(
+        uint256 indexed orderId,
+        bool frozen,
+        address regulator,
+        bytes32 reasonHash,
+        uint64 frozenAt,
+        uint64 frozenFor,
+        uint64 deadline
+    );
     error AlreadyInitialized();
     error ZeroAddress();
     error NotExchangeOperator(address account);
@@ -329,8 +356,10 @@ contract TradeSettlement {
     error DisputeWindowClosed(uint256 orderId, uint32 billNo, uint64 closedAt);
     error DisputeWindowOpen(uint256 orderId, uint32 billNo, uint64 closesAt);
     error ClearingAlreadyFinal(uint256 orderId, uint32 billNo);
-    error InvalidOutcome(Outcome outcome, uint128 refund, uint128 amount);
-    error InvalidResolution(Resolution resolution);
+    /// @notice Not an `Outcome` that fits the refund (out of range included).
+    error InvalidOutcome(uint8 outcome, uint128 refund, uint128 amount);
+    /// @notice Not ArbitralAward or CourtJudgment (out of range included).
+    error InvalidResolution(uint8 resolution);
     error NoProposal(uint256 orderId, uint32 billNo);
     error ProposalMismatch(bytes32 proposalHash, bytes32 givenHash);
     error MediationAlreadyAccepted(uint256 orderId, uint32 billNo, address party);
@@ -372,7 +401,7 @@ contract TradeSettlement {
         if (exchange == bytes32(0) || !_isOperator(s, exchange)) {
             revert NotExchangeOperator(msg.sender);
         }
-        _checkCaps(s.exchanges.parameters(), listingFeeBps, buyerExchangeFeeBps);
+        _checkCaps(_parameters(s), listingFeeBps, buyerExchangeFeeBps);
         s.feeSchedules[exchange] = FeeSchedule(listingFeeBps, buyerExchangeFeeBps);
         emit FeeScheduleSet(exchange, listingFeeBps, buyerExchangeFeeBps, msg.sender);
     }
@@ -382,10 +411,10 @@ contract TradeSettlement {
     /// @notice The buyer orders a listed product version through `request.buyerExchange`.
     function createOrder(OrderRequest calldata request) external returns (uint256 orderId) {
         Layout storage s = _layout();
-        IDataProductRegistry.ProductTerms memory terms = s.products.productTerms(request.productId);
+        IDataProductRegistry.ProductTerms memory terms = _productTerms(s, request.productId);
         _checkListing(s, request, terms);
         _checkParties(s, terms.supplier);
-        IExchangeRegistry.Parameters memory p = s.exchanges.parameters();
+        IExchangeRegistry.Parameters memory p = _parameters(s);
         _checkCommercialTerms(s, p, request, terms);
         bool needsBasis = _exportRule(s, request.productId, terms, msg.sender, request.grant.destinations.length);
         orderId = ++s.orderCount;
@@ -479,6 +508,7 @@ contract TradeSettlement {
         b.units = units;
         b.deliveredAt = uint64(block.timestamp);
         b.deliveryEvidence = evidence;
+        _startClock(o, b);
         emit StatementRecorded(
             orderId, billNo, units, amount, periodStart, periodEnd, evidence, msg.sender, uint64(block.timestamp)
         );
@@ -503,6 +533,7 @@ contract TradeSettlement {
         b.paymentEvidence = paymentEvidence;
         emit BillPaid(orderId, billNo, next, paymentEvidence, msg.sender, uint64(block.timestamp));
         if (!o.metered) {
+            _startClock(o, b);
             _requireInGoodStanding(s, o);
             _issueAuthorization(s, orderId, o);
         }
@@ -513,16 +544,17 @@ contract TradeSettlement {
         Layout storage s = _layout();
         Order storage o = _order(s, orderId);
         if (msg.sender != o.seller) revert NotSeller(msg.sender);
-        if (!s.participants.hasActiveRoles(o.seller, Roles.SUPPLIER)) revert SupplierNotActive(o.seller);
+        _requireSupplier(s, o.seller);
         Bill storage b = _fixedBill(s, orderId, o);
         _requireBillStatus(orderId, 0, b, BillStatus.Paid);
         _requireNoOpenDispute(orderId, 0, b);
-        uint64 deadline = b.paidAt + o.deliveryDeadline;
+        uint64 deadline = _clockEnd(o, b, b.paidAt, o.deliveryDeadline);
         if (block.timestamp > deadline) revert DeliveryDeadlinePassed(orderId, deadline);
         if (deliveryEvidence == bytes32(0)) revert MissingHash();
         b.status = BillStatus.Delivered;
         b.deliveredAt = uint64(block.timestamp);
         b.deliveryEvidence = deliveryEvidence;
+        _startClock(o, b);
         emit Delivered(orderId, deliveryEvidence, uint64(block.timestamp));
     }
 
@@ -534,7 +566,7 @@ contract TradeSettlement {
         Bill storage b = _fixedBill(s, orderId, o);
         _requireBillStatus(orderId, 0, b, BillStatus.Paid);
         _requireNoOpenDispute(orderId, 0, b);
-        uint64 deadline = b.paidAt + o.deliveryDeadline;
+        uint64 deadline = _clockEnd(o, b, b.paidAt, o.deliveryDeadline);
         if (block.timestamp <= deadline) revert DeliveryDeadlineNotPassed(orderId, deadline);
         _resolve(s, orderId, 0, Resolution.NonDelivery, Outcome.Refund, b.amount, bytes32(0));
     }
@@ -571,7 +603,7 @@ contract TradeSettlement {
         Bill storage b = s.bills[orderId][billNo];
         _requireBillStatus(orderId, billNo, b, BillStatus.Delivered);
         _requireNoOpenDispute(orderId, billNo, b);
-        uint64 endsAt = b.deliveredAt + o.inspectionPeriod;
+        uint64 endsAt = _clockEnd(o, b, b.deliveredAt, o.inspectionPeriod);
         if (block.timestamp < endsAt) revert InspectionNotOver(orderId, billNo, endsAt);
         _settle(orderId, billNo, o, b);
     }
@@ -585,7 +617,7 @@ contract TradeSettlement {
         if (b.cleared) revert ClearingAlreadyFinal(orderId, billNo);
         _requireBillStatus(orderId, billNo, b, BillStatus.Settled);
         _requireNoOpenDispute(orderId, billNo, b);
-        uint64 closesAt = b.settledAt + o.disputeWindow;
+        uint64 closesAt = _clockEnd(o, b, b.settledAt, o.disputeWindow);
         if (block.timestamp < closesAt) revert DisputeWindowOpen(orderId, billNo, closesAt);
         b.cleared = true;
         _emitClearing(orderId, billNo, o, b);
@@ -605,7 +637,7 @@ contract TradeSettlement {
         }
         if (b.dispute != DisputeStatus.None) revert DisputeAlreadyRaised(orderId, billNo);
         if (status == BillStatus.Settled) {
-            uint64 closedAt = b.settledAt + o.disputeWindow;
+            uint64 closedAt = _clockEnd(o, b, b.settledAt, o.disputeWindow);
             if (block.timestamp >= closedAt) revert DisputeWindowClosed(orderId, billNo, closedAt);
         }
         if (reasonHash == bytes32(0)) revert MissingHash();
@@ -618,7 +650,7 @@ contract TradeSettlement {
     ///         proposal's hash is computed here over the order, bill, outcome, refund, document
     ///         and round, so a party's acceptance binds exactly those terms and no later proposal
     ///         can reuse it.
-    function proposeMediation(uint256 orderId, uint32 billNo, Outcome outcome, uint128 refund, bytes32 documentHash)
+    function proposeMediation(uint256 orderId, uint32 billNo, uint8 outcome, uint128 refund, bytes32 documentHash)
         external
     {
         Layout storage s = _layout();
@@ -630,12 +662,12 @@ contract TradeSettlement {
         if (documentHash == bytes32(0)) revert MissingHash();
         uint32 round = b.mediationRound + 1;
         bytes32 proposalHash = keccak256(abi.encode(orderId, billNo, outcome, refund, documentHash, round));
-        b.proposedOutcome = outcome;
+        b.proposedOutcome = Outcome(outcome);
         b.proposedRefund = refund;
         b.proposalHash = proposalHash;
         b.mediationAcceptances = 0;
         b.mediationRound = round;
-        emit MediationProposed(orderId, billNo, outcome, refund, documentHash, round, proposalHash, msg.sender);
+        emit MediationProposed(orderId, billNo, Outcome(outcome), refund, documentHash, round, proposalHash, msg.sender);
     }
 
     /// @notice Buyer or seller accepts the current proposal, named by its hash; the second
@@ -666,8 +698,8 @@ contract TradeSettlement {
     function recordAward(
         uint256 orderId,
         uint32 billNo,
-        Resolution resolution,
-        Outcome outcome,
+        uint8 resolution,
+        uint8 outcome,
         uint128 refund,
         bytes32 documentHash
     ) external {
@@ -676,18 +708,19 @@ contract TradeSettlement {
         _requireRegulator(s);
         Bill storage b = s.bills[orderId][billNo];
         _requireOpenDispute(orderId, billNo, b);
-        if (resolution != Resolution.ArbitralAward && resolution != Resolution.CourtJudgment) {
+        if (resolution != uint8(Resolution.ArbitralAward) && resolution != uint8(Resolution.CourtJudgment)) {
             revert InvalidResolution(resolution);
         }
         _checkOutcome(outcome, refund, b.amount);
         if (documentHash == bytes32(0)) revert MissingHash();
-        _resolve(s, orderId, billNo, resolution, outcome, refund, documentHash);
+        _resolve(s, orderId, billNo, Resolution(resolution), Outcome(outcome), refund, documentHash);
     }
 
     // ----- regulator -----
 
     /// @notice A regulator freezes an order, halting every step of it and its bills, or lifts
-    ///         the freeze.
+    ///         the freeze. The freeze stops the clocks: lifting it extends every running deadline
+    ///         of the order's bills by the time it lasted.
     function setFrozen(uint256 orderId, bool frozen, bytes32 reasonHash) external {
         Layout storage s = _layout();
         _requireRegulator(s);
@@ -695,7 +728,17 @@ contract TradeSettlement {
         if (o.frozen == frozen) revert FreezeUnchanged(orderId, frozen);
         if (reasonHash == bytes32(0)) revert MissingHash();
         o.frozen = frozen;
-        emit FreezeChanged(orderId, frozen, msg.sender, reasonHash);
+        uint64 frozenAt = o.frozenAt;
+        uint64 deadline;
+        if (frozen) {
+            frozenAt = uint64(block.timestamp);
+            o.frozenAt = frozenAt;
+        } else {
+            o.frozenAt = 0;
+            o.frozenFor += uint64(block.timestamp) - frozenAt;
+            deadline = _runningDeadline(o, s.bills[orderId][0]);
+        }
+        emit FreezeChanged(orderId, frozen, msg.sender, reasonHash, frozenAt, o.frozenFor, deadline);
     }
 
     // ----- views -----
@@ -737,8 +780,8 @@ contract TradeSettlement {
     }
 
     function _checkParties(Layout storage s, address supplier) internal view {
-        if (!s.participants.hasActiveRoles(msg.sender, Roles.BUYER)) revert NotActiveBuyer(msg.sender);
-        if (!s.participants.hasActiveRoles(supplier, Roles.SUPPLIER)) revert SupplierNotActive(supplier);
+        _requireBuyer(s, msg.sender);
+        _requireSupplier(s, supplier);
         if (supplier == msg.sender) revert SelfTrade(msg.sender);
     }
 
@@ -749,11 +792,11 @@ contract TradeSettlement {
     ///      reclassified or closed to export since the order cannot be exported on old terms.
     function _requireInGoodStanding(Layout storage s, Order storage o) internal view {
         uint256 productId = o.productId;
-        IDataProductRegistry.ProductTerms memory terms = s.products.productTerms(productId);
+        IDataProductRegistry.ProductTerms memory terms = _productTerms(s, productId);
         if (terms.status != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(productId, terms.status);
         address buyer = o.buyer;
-        if (!s.participants.hasActiveRoles(o.seller, Roles.SUPPLIER)) revert SupplierNotActive(o.seller);
-        if (!s.participants.hasActiveRoles(buyer, Roles.BUYER)) revert NotActiveBuyer(buyer);
+        _requireSupplier(s, o.seller);
+        _requireBuyer(s, buyer);
         _exportRule(s, productId, terms, buyer, o.grant.destinations.length);
     }
 
@@ -887,6 +930,7 @@ contract TradeSettlement {
     function _settle(uint256 orderId, uint32 billNo, Order storage o, Bill storage b) internal {
         b.status = BillStatus.Settled;
         b.settledAt = uint64(block.timestamp);
+        _startClock(o, b);
         emit TradeSettled(orderId, billNo, _certificate(orderId, billNo, o, b), msg.sender);
     }
 
@@ -951,10 +995,39 @@ contract TradeSettlement {
         emit ClearingInstruction(orderId, billNo, _certificate(orderId, billNo, o, b));
     }
 
-    function _checkOutcome(Outcome outcome, uint128 refund, uint128 amount) internal pure {
-        bool valid = (outcome == Outcome.Refund && refund == amount) || (outcome == Outcome.Release && refund == 0)
-            || (outcome == Outcome.Partial && refund > 0 && refund < amount);
+    /// @dev Takes the outcome as a uint8, so an out-of-range value gets this error too.
+    function _checkOutcome(uint8 outcome, uint128 refund, uint128 amount) internal pure {
+        bool valid = (outcome == uint8(Outcome.Refund) && refund == amount)
+            || (outcome == uint8(Outcome.Release) && refund == 0)
+            || (outcome == uint8(Outcome.Partial) && refund > 0 && refund < amount);
         if (!valid) revert InvalidOutcome(outcome, refund, amount);
+    }
+
+    /// @dev A bill's clock ends `period` seconds after `startedAt`, later by the time the order
+    ///      spent frozen since the clock started (it stood still meanwhile).
+    function _clockEnd(Order storage o, Bill storage b, uint64 startedAt, uint32 period)
+        internal
+        view
+        returns (uint64)
+    {
+        return startedAt + period + o.frozenFor - b.frozenForAtStart;
+    }
+
+    /// @dev Written only once the order has been frozen: until then it is 0 already.
+    function _startClock(Order storage o, Bill storage b) internal {
+        uint64 frozenFor = o.frozenFor;
+        if (frozenFor != 0) b.frozenForAtStart = frozenFor;
+    }
+
+    /// @dev The deadline of the clock a bill is running: delivery while Paid, inspection while
+    ///      Delivered, the dispute window while Settled and not yet cleared; 0 otherwise (a
+    ///      metered order has no bill 0, so 0 for it).
+    function _runningDeadline(Order storage o, Bill storage b) internal view returns (uint64) {
+        BillStatus status = b.status;
+        if (status == BillStatus.Paid) return _clockEnd(o, b, b.paidAt, o.deliveryDeadline);
+        if (status == BillStatus.Delivered) return _clockEnd(o, b, b.deliveredAt, o.inspectionPeriod);
+        if (status != BillStatus.Settled || b.cleared) return 0;
+        return _clockEnd(o, b, b.settledAt, o.disputeWindow);
     }
 
     function _existingOrder(Layout storage s, uint256 orderId) internal view returns (Order storage o) {
@@ -1005,6 +1078,28 @@ contract TradeSettlement {
 
     function _isRegulator(Layout storage s) internal view returns (bool) {
         return s.exchanges.isRegulator(msg.sender);
+    }
+
+    // One call site per external read: each site costs code, and the runtime is near EIP-170.
+
+    function _requireSupplier(Layout storage s, address account) internal view {
+        if (!s.participants.hasActiveRoles(account, Roles.SUPPLIER)) revert SupplierNotActive(account);
+    }
+
+    function _requireBuyer(Layout storage s, address account) internal view {
+        if (!s.participants.hasActiveRoles(account, Roles.BUYER)) revert NotActiveBuyer(account);
+    }
+
+    function _productTerms(Layout storage s, uint256 productId)
+        internal
+        view
+        returns (IDataProductRegistry.ProductTerms memory)
+    {
+        return s.products.productTerms(productId);
+    }
+
+    function _parameters(Layout storage s) internal view returns (IExchangeRegistry.Parameters memory) {
+        return s.exchanges.parameters();
     }
 
     function _requireActiveExchange(Layout storage s, bytes32 exchange) internal view {

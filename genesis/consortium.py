@@ -19,7 +19,8 @@ from client.contracts import Parameters, encode_exchange_code
 
 UINT16_LIMIT = 2**16
 UINT32_LIMIT = 2**32
-UINT64_LIMIT = 2**64
+GOVERNANCE_DURATION_LIMIT = 10 * 365 * 86_400 + 1
+"""One above the ExchangeRegistry's ``MAX_GOVERNANCE_DURATION`` (ten years)."""
 
 
 class ConsortiumError(ValueError):
@@ -150,9 +151,11 @@ def parse_consortium(document: dict[str, Any]) -> Consortium:
             ),
         ),
         proposal_lifetime=_integer(
-            governance, "proposal_lifetime", "governance", UINT64_LIMIT, minimum=1
+            governance, "proposal_lifetime", "governance", GOVERNANCE_DURATION_LIMIT, minimum=1
         ),
-        upgrade_delay=_integer(governance, "upgrade_delay", "governance", UINT64_LIMIT, minimum=1),
+        upgrade_delay=_integer(
+            governance, "upgrade_delay", "governance", GOVERNANCE_DURATION_LIMIT, minimum=1
+        ),
         dev_only=dev_only,
     )
     _check_unique(consortium)

@@ -101,7 +101,9 @@ class GenesisLog:
 
 
 def registry_initialize_args(values: GenesisValues) -> tuple[Any, ...]:
-    """``ExchangeRegistry.initialize(root, regulators, parameters, lifetime, delay, exchanges)``."""
+    """``ExchangeRegistry.initialize(root, regulators, parameters, lifetime, delay, exchanges,
+    system proxies)``: the proxies of every row of ``SYSTEM_CONTRACTS``, the registry's own
+    included, are the only contracts an upgrade proposal may target."""
     consortium = values.consortium
     exchanges = [
         (
@@ -121,6 +123,7 @@ def registry_initialize_args(values: GenesisValues) -> tuple[Any, ...]:
         consortium.proposal_lifetime,
         consortium.upgrade_delay,
         exchanges,
+        [to_checksum_address(contract.proxy) for contract in SYSTEM_CONTRACTS],
     )
 
 

@@ -6,6 +6,7 @@ of them run a validator whose address is derived from its index.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,9 +57,13 @@ def validator_address(index: int) -> str:
     return to_checksum_address(keccak(text=f"validator-{index}")[12:])
 
 
-def next_contract_address(chain: ContractChain, deployer: str) -> str:
-    nonce = chain.w3.eth.get_transaction_count(deployer)
+def contract_address(deployer: str, nonce: int) -> str:
+    """Where `deployer`'s creation with `nonce` lands (CREATE)."""
     return to_checksum_address(keccak(rlp.encode([bytes.fromhex(deployer[2:]), nonce]))[12:])
+
+
+def next_contract_address(chain: ContractChain, deployer: str) -> str:
+    return contract_address(deployer, chain.w3.eth.get_transaction_count(deployer))
 
 
 def exchange_spec(
@@ -107,8 +112,11 @@ class Registry:
         return self.execute(proposal_id)
 
 
-def deploy_registry(chain: ContractChain, exchanges: int, validators: int) -> Registry:
-    """Accounts: 1 regulator root, 2-3 regulators, 10+i the operator of EXi."""
+def deploy_registry(
+    chain: ContractChain, exchanges: int, validators: int, other_proxies: Sequence[str] = ()
+) -> Registry:
+    """Accounts: 1 regulator root, 2-3 regulators, 10+i the operator of EXi. The upgrade
+    targets are the registry's own proxy (always) and `other_proxies`."""
     root = chain.account(1)
     regulators = [chain.account(2), chain.account(3)]
     operators = {f"EX{i}": chain.account(10 + i) for i in range(exchanges)}
@@ -120,7 +128,13 @@ def deploy_registry(chain: ContractChain, exchanges: int, validators: int) -> Re
     deployer = chain.accounts[0]
     proxy_address = next_contract_address(chain, deployer)
     initialize = implementation.functions.initialize(
-        root, regulators, PARAMETERS, PROPOSAL_LIFETIME, UPGRADE_DELAY, specs
+        root,
+        regulators,
+        PARAMETERS,
+        PROPOSAL_LIFETIME,
+        UPGRADE_DELAY,
+        specs,
+        list(other_proxies),
     )._encode_transaction_data()
     proxy = chain.deploy("UpgradeProxy", implementation.address, proxy_address, initialize)
     assert proxy.address == proxy_address
@@ -128,3 +142,18 @@ def deploy_registry(chain: ContractChain, exchanges: int, validators: int) -> Re
         chain, chain.at("ExchangeRegistry", proxy.address), proxy, implementation, root,
         regulators, operators,
     )  # fmt: skip
+
+
+def deploy_registry_and_recorder(
+    chain: ContractChain, exchanges: int, validators: int
+) -> tuple[Registry, Contract]:
+    """A registry whose genesis names one other system proxy, and that proxy (admin: the
+    registry) in front of a Recorder: "another system contract" for upgrade tests."""
+    deployer = chain.accounts[0]
+    # The registry's implementation and proxy, then the Recorder, then the Recorder's proxy.
+    recorder_proxy = contract_address(deployer, chain.w3.eth.get_transaction_count(deployer) + 3)
+    r = deploy_registry(chain, exchanges, validators, other_proxies=[recorder_proxy])
+    recorder = chain.deploy("Recorder")
+    proxy = chain.deploy("UpgradeProxy", recorder.address, r.proxy.address, b"")
+    assert proxy.address == recorder_proxy
+    return r, proxy

@@ -236,6 +236,31 @@ def test_submit_to_an_exchange_not_active_reverts(
     market.chain.expect_revert(call, supplier, "ExchangeNotActive", exchange)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("productType", 5, "InvalidProductType"),
+        ("classification", 3, "InvalidClassification"),
+        ("source", 3, "InvalidDataSource"),
+        ("priceModel", 3, "InvalidPriceModel"),
+        ("priceModel", 255, "InvalidPriceModel"),
+    ],
+)
+def test_an_enum_term_out_of_range_is_refused_naming_it(
+    market: Market, supplier: str, field: str, value: int, error: str
+) -> None:
+    call = market.products.functions.submit(A, listing_terms(**{field: value}))
+    market.chain.expect_revert(call, supplier, error, value)
+
+
+def test_an_update_with_an_out_of_range_classification_is_refused(
+    market: Market, supplier: str
+) -> None:
+    product_id = listed(market, supplier)
+    call = market.products.functions.update(product_id, listing_terms(classification=3))
+    market.chain.expect_revert(call, supplier, "InvalidClassification", 3)
+
+
 def test_core_data_is_rejected_outright(market: Market, supplier: str) -> None:
     call = market.products.functions.submit(A, listing_terms(classification=CORE))
     market.chain.expect_revert(call, supplier, "CoreDataCannotBeListed")

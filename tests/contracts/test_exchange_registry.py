@@ -100,12 +100,12 @@ def test_operator_lookups(r: Registry) -> None:
 
 
 def test_initialize_cannot_run_twice(r: Registry) -> None:
-    call = r.registry.functions.initialize(r.root, [], PARAMETERS, 1, 1, [])
+    call = r.registry.functions.initialize(r.root, [], PARAMETERS, 1, 1, [], [])
     r.chain.expect_revert(call, r.root, "AlreadyInitialized")
 
 
 def test_the_implementation_itself_is_locked(r: Registry) -> None:
-    call = r.implementation.functions.initialize(r.root, [], PARAMETERS, 1, 1, [])
+    call = r.implementation.functions.initialize(r.root, [], PARAMETERS, 1, 1, [], [])
     r.chain.expect_revert(call, r.root, "AlreadyInitialized")
 
 

@@ -68,35 +68,89 @@ def _one_exchange(chain: ContractChain, validator: str) -> list[tuple]:  # type:
 def test_genesis_without_a_validator_is_rejected() -> None:
     chain = ContractChain()
     exchanges = _one_exchange(chain, ZERO)
-    constructor = _proxy_constructor(chain, chain.accounts[1], [], PARAMETERS, 1, 1, exchanges)
+    constructor = _proxy_constructor(chain, chain.accounts[1], [], PARAMETERS, 1, 1, exchanges, [])
     chain.expect_revert(constructor, chain.accounts[0], "NoValidatorsLeft", bytes(32))
 
 
 def test_genesis_without_a_regulator_root_is_rejected() -> None:
     chain = ContractChain()
     exchanges = _one_exchange(chain, validator_address(0))
-    constructor = _proxy_constructor(chain, ZERO, [], PARAMETERS, 1, 1, exchanges)
+    constructor = _proxy_constructor(chain, ZERO, [], PARAMETERS, 1, 1, exchanges, [])
     chain.expect_revert(constructor, chain.accounts[0], "ZeroAddress")
 
 
 def test_genesis_with_a_zero_upgrade_delay_is_rejected() -> None:
     chain = ContractChain()
     exchanges = _one_exchange(chain, validator_address(0))
-    constructor = _proxy_constructor(chain, chain.accounts[1], [], PARAMETERS, 1, 0, exchanges)
+    constructor = _proxy_constructor(chain, chain.accounts[1], [], PARAMETERS, 1, 0, exchanges, [])
     chain.expect_revert(constructor, chain.accounts[0], "ZeroDuration")
+
+
+TEN_YEARS = 10 * 365 * DAY
+
+
+def test_genesis_with_a_proposal_lifetime_over_ten_years_is_rejected() -> None:
+    chain = ContractChain()
+    exchanges = _one_exchange(chain, validator_address(0))
+    lifetime = TEN_YEARS + 1
+    constructor = _proxy_constructor(
+        chain, chain.accounts[1], [], PARAMETERS, lifetime, 1, exchanges, []
+    )
+    chain.expect_revert(constructor, chain.accounts[0], "DurationTooLong", lifetime, TEN_YEARS)
+
+
+def test_genesis_with_an_upgrade_delay_near_the_uint64_limit_is_rejected() -> None:
+    chain = ContractChain()
+    exchanges = _one_exchange(chain, validator_address(0))
+    delay = 2**64 - 1
+    constructor = _proxy_constructor(
+        chain, chain.accounts[1], [], PARAMETERS, 1, delay, exchanges, []
+    )
+    chain.expect_revert(constructor, chain.accounts[0], "DurationTooLong", delay, TEN_YEARS)
+
+
+def test_genesis_with_a_zero_system_proxy_is_rejected() -> None:
+    chain = ContractChain()
+    exchanges = _one_exchange(chain, validator_address(0))
+    constructor = _proxy_constructor(
+        chain, chain.accounts[1], [], PARAMETERS, 1, 1, exchanges, [ZERO]
+    )
+    chain.expect_revert(constructor, chain.accounts[0], "ZeroAddress")
+
+
+def test_governance_times_of_ten_years_schedule_an_upgrade_without_overflow() -> None:
+    """The longest lifetime and delay still add up within uint64 at schedule and expiry."""
+    chain = ContractChain()
+    exchanges = _one_exchange(chain, validator_address(0))
+    constructor = _proxy_constructor(
+        chain, chain.accounts[1], [chain.account(2)], PARAMETERS, TEN_YEARS, TEN_YEARS,
+        exchanges, [],
+    )  # fmt: skip
+    receipt = chain.transact(constructor, chain.accounts[0])
+    registry = chain.at("ExchangeRegistry", receipt["contractAddress"])
+    replacement = chain.deploy("ExchangeRegistry")
+    operator = chain.account(10)
+    propose = registry.functions.proposeUpgrade(registry.address, replacement.address)
+    chain.transact(propose, operator)
+    chain.transact(registry.functions.approve(1), operator)
+    chain.transact(registry.functions.approveUpgrade(1), chain.account(2))
+    receipt = chain.transact(registry.functions.scheduleUpgrade(1), operator)
+    (scheduled,) = chain.events(receipt, registry, "UpgradeScheduled")
+    assert scheduled["executableAt"] == chain.timestamp + TEN_YEARS
 
 
 def test_genesis_with_fee_caps_above_the_whole_is_rejected() -> None:
     chain = ContractChain()
     exchanges = _one_exchange(chain, validator_address(0))
     parameters = (10_000, 1, DAY, DAY, DAY)
-    constructor = _proxy_constructor(chain, chain.accounts[1], [], parameters, 1, 1, exchanges)
+    constructor = _proxy_constructor(chain, chain.accounts[1], [], parameters, 1, 1, exchanges, [])
     chain.expect_revert(constructor, chain.accounts[0], "FeeCapsExceedWhole", 10_000, 1)
 
 
 def test_genesis_emits_the_events_that_rebuild_its_state() -> None:
     chain = ContractChain()
-    r = deploy_registry(chain, exchanges=2, validators=1)
+    others = [chain.account(20), chain.account(21)]
+    r = deploy_registry(chain, exchanges=2, validators=1, other_proxies=others)
     block = chain.w3.eth.get_block("latest")
     receipt = chain.w3.eth.get_transaction_receipt(block["transactions"][0])
     assert chain.events(receipt, r.registry, "RegulatorRootSet") == [{"regulatorRoot": r.root}]
@@ -115,3 +169,4 @@ def test_genesis_emits_the_events_that_rebuild_its_state() -> None:
         {"validators": [validator_address(0)]}
     ]
     assert r.registry.functions.exchangeStatus(code("EX1")).call() == Status.ACTIVE
+    assert chain.events(receipt, r.registry, "SystemProxiesSet") == [{"proxies": others}]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web3.contract import Contract
+
 from client.contracts import ExchangeRegistry, ExchangeStatus, Parameters
 from client.registry_events import rebuild
 from tests.contracts.harness import ContractChain
@@ -15,7 +17,7 @@ from tests.contracts.registry_setup import (
     UPGRADE_DELAY,
     Registry,
     code,
-    deploy_registry,
+    deploy_registry_and_recorder,
     exchange_spec,
     validator_address,
 )
@@ -38,7 +40,7 @@ def registry_events(r: Registry) -> list[tuple[str, dict[str, Any]]]:
     return [(log["event"], dict(log["args"])) for log in decoded]
 
 
-def make_history(r: Registry) -> set[str]:
+def make_history(r: Registry, proxy: Contract) -> set[str]:
     """Every kind of change; returns every account that was ever a regulator."""
     f = r.registry.functions
     chain = r.chain
@@ -64,8 +66,6 @@ def make_history(r: Registry) -> set[str]:
     r.approve(lapsed, "EX0")
     r.advance(PROPOSAL_LIFETIME + 1)
     chain.transact(f.expire(lapsed), r.root)
-    implementation = chain.deploy("Recorder")
-    proxy = chain.deploy("UpgradeProxy", implementation.address, r.proxy.address, b"")
     for ending in ("executed", "scheduled", "cancelled"):
         upgrade = r.propose(
             f.proposeUpgrade(proxy.address, chain.deploy("Recorder").address), r.operators["EX3"]
@@ -84,8 +84,8 @@ def make_history(r: Registry) -> set[str]:
 
 
 def test_the_state_rebuilt_from_events_equals_the_contract_state() -> None:
-    r = deploy_registry(ContractChain(), exchanges=4, validators=3)
-    ever_regulators = make_history(r)
+    r, proxy = deploy_registry_and_recorder(ContractChain(), exchanges=4, validators=3)
+    ever_regulators = make_history(r, proxy)
     state = rebuild(registry_events(r))
     views = ExchangeRegistry(r.chain.w3, r.registry.address)
     f = r.registry.functions
@@ -112,5 +112,7 @@ def test_the_state_rebuilt_from_events_equals_the_contract_state() -> None:
     assert [state.proposals[i] for i in sorted(state.proposals)] == [
         views.proposal(i) for i in range(1, 13)
     ]
+    assert state.system_proxies == (proxy.address,)
+    assert f.isSystemProxy(proxy.address).call() is True
     active = sum(e.status == ExchangeStatus.ACTIVE for e in state.exchanges.values())
     assert active == f.activeExchangeCount().call() == 4

@@ -8,9 +8,11 @@ import pytest
 
 from client.mediation import proposal_hash
 from tests.contracts.market import (
+    DAY,
     DISPUTE_WINDOW,
     EXCHANGE_A,
     FIXED_PRICE,
+    INSPECTION_PERIOD,
     BillStatus,
     DisputeStatus,
     Market,
@@ -133,6 +135,15 @@ def test_mediation_needs_an_open_dispute(market: Market) -> None:
     order_id = market.delivered()
     call = market.settlement.functions.proposeMediation(order_id, 0, Outcome.RELEASE, 0, h("p"))
     market.chain.expect_revert(call, market.operator_a, "NoOpenDispute", order_id, 0)
+
+
+@pytest.mark.parametrize("outcome", [4, 255])
+def test_a_mediation_outcome_out_of_range_is_rejected_naming_it(
+    market: Market, outcome: int
+) -> None:
+    order_id = market.disputed()
+    call = market.settlement.functions.proposeMediation(order_id, 0, outcome, 0, h("p"))
+    market.chain.expect_revert(call, market.operator_a, "InvalidOutcome", outcome, 0, AMOUNT)
 
 
 @pytest.mark.parametrize(
@@ -367,6 +378,9 @@ def test_only_a_regulator_records_an_award(market: Market, who: str) -> None:
         (Resolution.NON_DELIVERY, Outcome.RELEASE, 0, h("a"), "InvalidResolution", (3,)),
         (Resolution.ARBITRAL_AWARD, Outcome.REFUND, 1, h("a"), "InvalidOutcome", (1, 1, AMOUNT)),
         (Resolution.COURT_JUDGMENT, Outcome.RELEASE, 0, bytes(32), "MissingHash", ()),
+        (4, Outcome.RELEASE, 0, h("a"), "InvalidResolution", (4,)),
+        (255, Outcome.RELEASE, 0, h("a"), "InvalidResolution", (255,)),
+        (Resolution.ARBITRAL_AWARD, 4, 0, h("a"), "InvalidOutcome", (4, 0, AMOUNT)),
     ],
 )
 def test_a_bad_award_is_rejected(
@@ -421,8 +435,15 @@ def test_a_regulator_freezes_an_order_and_every_step_halts(market: Market) -> No
             "frozen": True,
             "regulator": market.regulator,
             "reasonHash": h("investigation"),
+            "frozenAt": market.chain.timestamp,
+            "frozenFor": 0,
+            "deadline": 0,
         }
     ]
+    assert (market.order(order_id)["frozenAt"], market.order(order_id)["frozenFor"]) == (
+        market.chain.timestamp,
+        0,
+    )
     assert market.order(order_id)["frozen"] is True
     for step, sender in (
         (market.settlement.functions.confirm(order_id, 0), market.buyer),
@@ -445,21 +466,32 @@ def test_a_frozen_settled_order_is_not_cleared(market: Market) -> None:
 
 def test_an_unfrozen_order_resumes(market: Market) -> None:
     order_id = market.delivered()
-    market.chain.transact(
+    delivered_at = market.bill(order_id)["deliveredAt"]
+    receipt = market.chain.transact(
         market.settlement.functions.setFrozen(order_id, True, h("investigation")),
         market.regulator,
     )
+    frozen_at = market.chain.timestamp
+    market.chain.advance(DAY)
     receipt = market.chain.transact(
         market.settlement.functions.setFrozen(order_id, False, h("cleared")), market.regulator
     )
+    frozen_for = market.chain.timestamp - frozen_at
     assert events(market, receipt, "FreezeChanged") == [
         {
             "orderId": order_id,
             "frozen": False,
             "regulator": market.regulator,
             "reasonHash": h("cleared"),
+            "frozenAt": frozen_at,
+            "frozenFor": frozen_for,
+            "deadline": delivered_at + INSPECTION_PERIOD + frozen_for,
         }
     ]
+    assert (market.order(order_id)["frozenAt"], market.order(order_id)["frozenFor"]) == (
+        0,
+        frozen_for,
+    )
     market.chain.transact(market.settlement.functions.confirm(order_id, 0), market.buyer)
     assert market.bill(order_id)["status"] == BillStatus.SETTLED
 

@@ -174,6 +174,8 @@ def test_a_buyer_creates_an_order_on_a_listed_version(market: Market) -> None:
         "statementCount": 0,
         "grantId": 0,
         "grantRevoked": False,
+        "frozenAt": 0,
+        "frozenFor": 0,
     }
     assert stored["grant"] == (
         PROCESSING_USE,

@@ -9,6 +9,7 @@ from client.market_rebuild import fetch_market_events
 from client.mediation import proposal_hash
 from client.settlement_events import rebuild
 from tests.contracts.market import (
+    DAY,
     DELIVERY_DEADLINE,
     DISPUTE_WINDOW,
     EXCHANGE_A,
@@ -38,7 +39,8 @@ def all_events(market: Market) -> list[tuple[str, dict[str, Any]]]:
 
 def run_a_busy_market(market: Market) -> None:
     """Orders through every transition: settled and cleared, cancelled both ways, refunded for
-    non-delivery, mediated, awarded, frozen and released, metered with statements."""
+    non-delivery, mediated, awarded, frozen and released (clocks extended), metered with
+    statements."""
     s = market.settlement.functions
     bases = market.export_bases.functions
     send = market.chain.transact
@@ -76,7 +78,15 @@ def run_a_busy_market(market: Market) -> None:
     thawed = market.delivered()
     send(s.setFrozen(thawed, True, h("hold")), market.regulator)
     send(s.setFrozen(thawed, False, h("release")), market.regulator)
+    clocked = market.paid()
+    send(s.setFrozen(clocked, True, h("hold")), market.regulator)
+    market.chain.advance(DAY)
+    send(s.setFrozen(clocked, False, h("release")), market.regulator)
+    send(s.deliver(clocked, h("late delivery")), market.seller)
     metered = market.accepted(PER_CALL_PRODUCT, quantity=1_000)
+    send(s.setFrozen(metered, True, h("hold")), market.regulator)
+    market.chain.advance(DAY)
+    send(s.setFrozen(metered, False, h("release")), market.regulator)
     for units in (100, 200, 300):
         market.statement(metered, units)
     send(s.pay(metered, 1, h("p1")), market.operator_b)

@@ -23,7 +23,7 @@ from tests.contracts.registry_setup import (
     ProposalState,
     Registry,
     code,
-    deploy_registry,
+    deploy_registry_and_recorder,
     validator_address,
 )
 
@@ -41,9 +41,7 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def deployed() -> Setup:
-    r = deploy_registry(ContractChain(), exchanges=4, validators=3)
-    first = r.chain.deploy("Recorder")
-    proxy = r.chain.deploy("UpgradeProxy", first.address, r.proxy.address, b"")
+    r, proxy = deploy_registry_and_recorder(ContractChain(), exchanges=4, validators=3)
     recorder = r.chain.at("Recorder", proxy.address)
     r.chain.transact(recorder.functions.record(KEY, 42), r.chain.accounts[5])
     return Setup(r, proxy, recorder, r.chain.deploy("Recorder"))
@@ -233,6 +231,29 @@ def test_an_upgrade_to_an_account_without_code_is_rejected(s: Setup) -> None:
     empty = s.r.chain.account(8)
     call = s.r.registry.functions.proposeUpgrade(s.recorder_proxy.address, empty)
     s.r.chain.expect_revert(call, s.r.operators["EX0"], "NotAContract", empty)
+
+
+def test_a_proxy_genesis_did_not_name_cannot_be_upgraded(s: Setup) -> None:
+    """An UpgradeProxy anyone deployed naming the registry as its admin is still no system
+    contract."""
+    look_alike = s.r.chain.deploy(
+        "UpgradeProxy", s.new_implementation.address, s.r.proxy.address, b""
+    )
+    call = s.r.registry.functions.proposeUpgrade(look_alike.address, s.new_implementation.address)
+    s.r.chain.expect_revert(call, s.r.operators["EX0"], "NotASystemProxy", look_alike.address)
+
+
+def test_an_account_that_is_no_proxy_cannot_be_upgraded(s: Setup) -> None:
+    target = s.new_implementation.address
+    call = s.r.registry.functions.proposeUpgrade(target, s.new_implementation.address)
+    s.r.chain.expect_revert(call, s.r.operators["EX0"], "NotASystemProxy", target)
+
+
+def test_the_genesis_system_proxies_and_the_registry_s_own_are_upgrade_targets(s: Setup) -> None:
+    f = s.r.registry.functions
+    assert f.isSystemProxy(s.recorder_proxy.address).call() is True
+    assert f.isSystemProxy(s.r.proxy.address).call() is True
+    assert f.isSystemProxy(s.new_implementation.address).call() is False
 
 
 def test_the_registry_upgrades_itself_and_keeps_its_state(s: Setup) -> None:

@@ -111,6 +111,22 @@ def test_a_zero_upgrade_delay_is_refused() -> None:
         parse_consortium(document)
 
 
+def test_a_proposal_lifetime_over_ten_years_is_refused() -> None:
+    document = sample_document()
+    document["governance"]["proposal_lifetime"] = 10 * 365 * 86_400 + 1
+    with pytest.raises(
+        ConsortiumError,
+        match=r"governance.proposal_lifetime must be an integer in \[1, 315360001\)",
+    ):
+        parse_consortium(document)
+
+
+def test_a_proposal_lifetime_of_ten_years_is_accepted() -> None:
+    document = sample_document()
+    document["governance"]["proposal_lifetime"] = 10 * 365 * 86_400
+    assert parse_consortium(document).proposal_lifetime == 315_360_000
+
+
 def test_an_unreadable_file_is_a_consortium_error(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text("[regulation\n")
     with pytest.raises(ConsortiumError, match="cannot read consortium"):

@@ -280,3 +280,16 @@ def test_the_market_contracts_are_wired_to_the_system_proxies(consortium: Consor
     assert [settlement[base + i] for i in (1, 2, 3)] == [
         int.from_bytes(proxy_address(i)) for i in (2, 3, 4)
     ]
+
+
+def test_genesis_names_every_system_proxy_and_nothing_else_an_upgrade_target(
+    consortium: Consortium,
+) -> None:
+    chain = ContractChain(consortium_predeploy(consortium, validators(1)))
+    registry = chain.at("ExchangeRegistry", system_address("ExchangeRegistry"))
+    targets = registry.functions.isSystemProxy
+    assert [targets(to_checksum_address(c.proxy)).call() for c in SYSTEM_CONTRACTS] == [True] * len(
+        SYSTEM_CONTRACTS
+    )
+    assert targets(to_checksum_address(implementation_address(5))).call() is False
+    assert targets(to_checksum_address(proxy_address(6))).call() is False
