@@ -1,0 +1,1 @@
+"""The regulator's audit: replay from genesis, database verification, exports and reports."""
