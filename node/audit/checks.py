@@ -223,4 +223,3 @@ def _shown(value: object) -> str:
     if isinstance(value, int) and value.bit_length() > 64:
         return hex(value)
     return str(value)
-
