@@ -16,6 +16,7 @@ from genesis.consortium import load_consortium
 from genesis.dev_keys import DEV_ONLY_WARNING
 from genesis.generator import NetworkExistsError, write_network
 from node.audit.replay_command import add_replay_command
+from node.audit.verify_db_command import add_verify_db_command
 from node.chain.extra_data import decode_extra_data
 from node.chain.genesis import GenesisError
 from node.chain.ledger import GenesisMismatchError
@@ -366,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="a regulator's audit of a chain")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     add_replay_command(audit_commands)
+    add_verify_db_command(audit_commands)
     return parser
 
 
