@@ -235,7 +235,8 @@ def _header_problem(
     if header.hash != block_hash:
         return (
             "header",
-            f"block #{number}: the header stored under 0x{block_hash.hex()} hashes to 0x{header.hash.hex()}",
+            f"block #{number}: the header stored under 0x{block_hash.hex()}"
+            f" hashes to 0x{header.hash.hex()}",
         )
     if header.block_number != number:
         return "lookup", f"block #{number}: names header #{header.block_number}"
