@@ -121,13 +121,14 @@ def verify_db(db: LevelDB, genesis: Genesis) -> VerifyResult:
     result = VerifyResult()
     found = _Findings(result)
     reader = ChainReader(db, genesis)
-    _check_schema(db, genesis, reader, found)
+    genesis_hash = expected_genesis_hash(reader, genesis)
+    _check_schema(db, genesis, genesis_hash, found)
     head = _check_head(db, reader, found)
-    headers = _check_header_chain(db, reader, head, found)
+    headers = _check_header_chain(db, reader, head, genesis_hash, found)
     if head is not None:
         result.head_number, result.head_hash = head.block_number, head.hash
     result.blocks = len(headers)
-    damaged = _check_bodies(db, headers, found)
+    damaged = _Damaged(_check_bodies(db, headers, found), unverified_from=len(headers))
     result.transactions = _check_tx_lookup(db, reader, headers, damaged, found)
     _check_log_index(db, reader, headers, damaged, found)
     if head is not None:
@@ -143,11 +144,26 @@ def expected_genesis_hash(reader: ChainReader, genesis: Genesis) -> bytes:
     return ethereum_genesis_header(chain_class, genesis, root).hash
 
 
-def _check_schema(db: LevelDB, genesis: Genesis, reader: ChainReader, found: _Findings) -> None:
+@dataclass(frozen=True)
+class _Damaged:
+    """Blocks whose indexes cannot be judged: a damaged body or receipts, or beyond the first
+    broken link of the header chain. Their index entries are left unjudged rather than each
+    reported again."""
+
+    bodies: set[int]
+    unverified_from: int
+
+    def __contains__(self, number: object) -> bool:
+        if not isinstance(number, int):
+            return False
+        return number in self.bodies or number >= self.unverified_from
+
+
+def _check_schema(db: LevelDB, genesis: Genesis, genesis_hash: bytes, found: _Findings) -> None:
     expected = {
         SCHEMA_VERSION_KEY: SCHEMA_VERSION,
         CHAIN_ID_KEY: str(genesis.chain_id).encode(),
-        GENESIS_HASH_KEY: expected_genesis_hash(reader, genesis),
+        GENESIS_HASH_KEY: genesis_hash,
     }
     for key, value in expected.items():
         stored = db.get(key)
@@ -195,13 +211,16 @@ def _check_head(db: LevelDB, reader: ChainReader, found: _Findings) -> BlockHead
 
 
 def _check_header_chain(
-    db: LevelDB, reader: ChainReader, head: BlockHeaderAPI | None, found: _Findings
+    db: LevelDB,
+    reader: ChainReader,
+    head: BlockHeaderAPI | None,
+    genesis_hash: bytes,
+    found: _Findings,
 ) -> list[BlockHeaderAPI]:
     """The verified canonical headers, genesis first, up to the first broken link."""
     headers: list[BlockHeaderAPI] = []
     number = 0
     last = head.block_number if head is not None else -1
-    genesis_hash = db.get(GENESIS_HASH_KEY)
     while number <= last or _canonical_hash(db, number) is not None:
         lookup = SchemaV1.make_block_number_to_hash_lookup_key(BlockNumber(number))
         block_hash = _canonical_hash(db, number)
@@ -226,7 +245,7 @@ def _header_problem(
     block_hash: bytes,
     number: int,
     previous: list[BlockHeaderAPI],
-    genesis_hash: bytes | None,
+    genesis_hash: bytes,
 ) -> tuple[str, str] | None:
     """What is wrong with the canonical header of ``number``, and whether the header record
     ("header") or the canonical-number entry ("lookup") is to blame."""
@@ -242,7 +261,7 @@ def _header_problem(
         return "lookup", f"block #{number}: names header #{header.block_number}"
     if number == 0:
         if block_hash != genesis_hash:
-            return "lookup", "block #0 is not the recorded genesis"
+            return "lookup", "block #0 is not the genesis of the genesis file"
         return None
     parent = previous[-1]
     if header.parent_hash != parent.hash:
@@ -285,7 +304,7 @@ def _check_tx_lookup(
     db: LevelDB,
     reader: ChainReader,
     headers: list[BlockHeaderAPI],
-    damaged: set[int],
+    damaged: _Damaged,
     found: _Findings,
 ) -> int:
     expected: set[bytes] = set()
@@ -328,7 +347,7 @@ def _check_log_index(
     db: LevelDB,
     reader: ChainReader,
     headers: list[BlockHeaderAPI],
-    damaged: set[int],
+    damaged: _Damaged,
     found: _Findings,
 ) -> None:
     expected = MemoryDB()
@@ -352,21 +371,27 @@ def _check_log_index(
 
 
 def _check_state(db: LevelDB, head: BlockHeaderAPI, found: _Findings) -> None:
+    """Storage tries and code shared by several accounts (proxies of one implementation) are
+    checked once."""
+    seen: set[bytes] = set()
     try:
         for leaf in trie_leaves(db, head.state_root):
             account = rlp.decode(leaf, sedes=Account)
-            _check_account(db, account, found)
+            _check_account(db, account, seen, found)
     except TrieDamage as damage:
         found.add("state", damage.key, f"head state: {damage.reason}")
 
 
-def _check_account(db: LevelDB, account: Account, found: _Findings) -> None:
-    try:
-        for _ in trie_leaves(db, account.storage_root):
-            pass
-    except TrieDamage as damage:
-        found.add("state", damage.key, f"head state, storage: {damage.reason}")
-    if account.code_hash != EMPTY_SHA3:
+def _check_account(db: LevelDB, account: Account, seen: set[bytes], found: _Findings) -> None:
+    if account.storage_root not in seen:
+        seen.add(account.storage_root)
+        try:
+            for _ in trie_leaves(db, account.storage_root):
+                pass
+        except TrieDamage as damage:
+            found.add("state", damage.key, f"head state, storage: {damage.reason}")
+    if account.code_hash != EMPTY_SHA3 and account.code_hash not in seen:
+        seen.add(account.code_hash)
         code = db.get(account.code_hash)
         if code is None or keccak(code) != account.code_hash:
             found.add("state", account.code_hash, "contract code missing or altered")

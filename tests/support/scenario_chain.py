@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from client import connect
 from tests.integration.test_market_scenario import Story, run_story
 from tests.support.market_node import MarketNode, consortium_file
@@ -44,3 +46,16 @@ def build_scenario_chain(root: Path) -> ScenarioChain:
         head_hash=head["hash"],
         head_state_root=head["stateRoot"],
     )
+
+
+_built: dict[Path, ScenarioChain] = {}
+
+
+def shared_scenario_chain(factory: pytest.TempPathFactory) -> ScenarioChain:
+    """One scenario chain per test session (per xdist worker): it takes a minute of blocks.
+    Tests must not change it; they copy what they alter."""
+    root = factory.getbasetemp() / "scenario-chain"
+    if root not in _built:
+        root.mkdir()
+        _built[root] = build_scenario_chain(root)
+    return _built[root]

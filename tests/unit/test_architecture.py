@@ -7,7 +7,8 @@ consensus core nor the pool nor the disk; JSON-RPC reaches the node only through
 protocol; the client SDK never imports the node, so it can be installed and used without it
 (the contract artifact loader therefore lives in the client, and the node imports it from
 there); the genesis generator builds files from the chain rules and the client's bindings,
-never from a running node.
+never from a running node; the audit reads files and stopped data directories, never a
+running node or the network.
 """
 
 from __future__ import annotations
@@ -62,6 +63,19 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "node.producer",
         "node.cli",
     ),
+    # The audit works offline on files and stopped data directories: no server, no network,
+    # no pool; its checks and progress formatting are plain functions.
+    "node/audit": (
+        "aiohttp",
+        "asyncio",
+        "node.rpc",
+        "node.service",
+        "node.producer",
+        "node.p2p",
+        "node.txpool",
+        "node.cli",
+    ),
+    "node/audit/checks.py": ("plyvel", "node.storage", "node.datadir"),
     "node/storage": ("aiohttp", "asyncio", "node.chain", "node.rpc", "node.txpool"),
     "node/txpool": ("aiohttp", "asyncio", "node.rpc", "node.service", "node.storage"),
     "node/rpc": ("node.service", "node.producer", "node.cli"),
