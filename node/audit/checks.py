@@ -204,7 +204,12 @@ def run_header_checks(item: BlockUnderCheck) -> None:
     """The checks before execution, in order; the first failure is raised."""
     for name, check in HEADER_CHECKS:
         if item.qbft or name not in QBFT_ONLY_CHECKS:
-            check(item)
+            try:
+                check(item)
+            except CheckFailed:
+                raise
+            except Exception as error:  # py-evm's rules raise more than ValidationError
+                raise CheckFailed(name, f"{type(error).__name__}: {error}") from error
 
 
 def compare_execution(executed: BlockHeaderAPI, given: BlockHeaderAPI) -> None:

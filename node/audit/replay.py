@@ -27,6 +27,7 @@ from node.audit.checks import (
 )
 from node.audit.execution import execute_and_write
 from node.chain.chain_file import ChainFileError, decode_block
+from node.chain.genesis import Genesis
 from node.chain.ledger import Ledger
 from node.chain.vm import next_vanity
 from node.storage.leveldb import LevelDB
@@ -193,7 +194,8 @@ def check_genesis(header: BlockHeaderAPI, genesis: BlockHeaderAPI) -> None:
         )
 
 
-def open_replay_ledger(chaindata: Path, genesis: Any) -> tuple[LevelDB, Ledger]:
+def open_replay_ledger(chaindata: Path, genesis: Genesis) -> tuple[LevelDB, Ledger]:
+    """The replay's own ledger: a LevelDB at ``chaindata`` holding only the genesis."""
     db = LevelDB(chaindata)
     try:
         return db, Ledger(db, genesis)
