@@ -13,9 +13,11 @@ run in a fixed, documented order; the first that fails names the block's fault:
 5. ``timestamp``: at least the parent's plus the block period, and not ahead of the clock.
 6. ``header-fields``: the header rules of its VM (gas limit, base fee, difficulty, nonce,
    mixHash, ommers, withdrawals, blobs, beacon root) and, on a QBFT chain, the validator list
-   and vanity of its extraData.
+   and vanity of its extraData. A field that only execution determines and no later check
+   names (blob gas used) is compared after the execution checks, under this name.
 7. ``transactions-root``: the body (transactions, ommers, withdrawals) matches the header.
-8. ``transaction-validity``: every transaction executes (signature, chain id, nonce, gas).
+8. ``transaction-validity``: every transaction executes (signature, chain id, nonce, gas);
+   a QBFT block carries no blob transaction.
 9. ``gas-used``, ``receipts-root``, ``logs-bloom``, ``state-root``, ``requests-hash``: the
    header's execution results equal those of executing the block.
 
@@ -213,12 +215,21 @@ def run_header_checks(item: BlockUnderCheck) -> None:
 
 
 def compare_execution(executed: BlockHeaderAPI, given: BlockHeaderAPI) -> None:
-    """The execution results of the header against those of executing its block, in order."""
+    """The execution results of the header against those of executing its block, in order;
+    then every other field, so that a block is written only if it is exactly the block its
+    execution makes (blob gas used, say, is known only after execution)."""
     for check, field in EXECUTION_FIELDS:
         mine, theirs = getattr(executed, field, None), getattr(given, field, None)
         if mine != theirs:
             raise CheckFailed(
                 check, f"the header has {_shown(theirs)}, executing the block gives {_shown(mine)}"
+            )
+    for field in given._meta.field_names:  # type: ignore[attr-defined]
+        mine, theirs = getattr(executed, field, None), getattr(given, field)
+        if mine != theirs:
+            raise CheckFailed(
+                "header-fields",
+                f"{field} is {_shown(theirs)}, executing the block gives {_shown(mine)}",
             )
 
 

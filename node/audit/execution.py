@@ -8,6 +8,7 @@ its log index reach the replay's LevelDB in one batch, as the node writes a bloc
 from __future__ import annotations
 
 from eth.abc import BlockAPI, BlockHeaderAPI
+from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 
 from node.audit.checks import CheckFailed, compare_execution
 from node.chain.chain_reader import make_chaindb
@@ -20,6 +21,10 @@ from node.storage.schema import total_difficulty_key
 def execute_and_write(ledger: Ledger, block: BlockAPI, parent: BlockHeaderAPI) -> None:
     """Raise :class:`CheckFailed` at the first execution check the block fails; write it
     otherwise."""
+    if ledger.is_qbft and any(
+        getattr(tx, "type_id", None) == BLOB_TX_TYPE for tx in block.transactions
+    ):
+        raise CheckFailed("transaction-validity", "a QBFT block carries no blob transactions")
     writes = PendingBlockWrites(ledger.db)
     chain = ledger.chain_class(writes)
     vm_class = chain.get_vm_class(block.header)

@@ -37,3 +37,13 @@ def test_a_differing_state_root_is_named_with_both_roots() -> None:
         "state-root",
         f"the header has 0x{HEADER.state_root.hex()}, executing the block gives 0x{'01' * 32}",
     )
+
+
+def test_a_field_only_execution_determines_is_compared_last_as_a_header_field() -> None:
+    executed = HEADER.copy(blob_gas_used=131_072)
+    with pytest.raises(CheckFailed) as raised:
+        compare_execution(executed, HEADER)
+    assert (raised.value.check, raised.value.detail) == (
+        "header-fields",
+        "blob_gas_used is 0, executing the block gives 131072",
+    )
