@@ -16,6 +16,8 @@ from genesis.consortium import load_consortium
 from genesis.dev_keys import DEV_ONLY_WARNING
 from genesis.generator import NetworkExistsError, write_network
 from node.audit import commands as audit_commands
+from node.audit.replay_command import add_replay_command
+from node.audit.verify_db_command import add_verify_db_command
 from node.chain.extra_data import decode_extra_data
 from node.chain.genesis import GenesisError
 from node.chain.ledger import GenesisMismatchError
@@ -364,8 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
     message.add_argument("--code", help="message code (0x12-0x15); inferred from the shape")
     message.set_defaults(handler=cmd_qbft_decode_message)
 
-    audit = commands.add_parser("audit", help="the regulator's audit tools")
-    audit_commands.add_commands(audit.add_subparsers(dest="audit_command", required=True))
+    audit = commands.add_parser("audit", help="a regulator's audit of a chain")
+    audit_subcommands = audit.add_subparsers(dest="audit_command", required=True)
+    add_replay_command(audit_subcommands)
+    add_verify_db_command(audit_subcommands)
+    audit_commands.add_commands(audit_subcommands)
     return parser
 
 
@@ -373,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level)
     try:
-        args.handler(args)
+        exit_code = args.handler(args)
     except (
         UsageError,
         DevnetError,
@@ -387,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ) as error:
         print(f"dcl: error: {error}", file=sys.stderr)
         return 1
-    return 0
+    return exit_code or 0
 
 
 if __name__ == "__main__":

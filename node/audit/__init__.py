@@ -1,1 +1,1 @@
-"""The regulator's audit tools: decoded exports of the ledger's events and the market report."""
+"""The regulator's audit: replay from genesis, database verification, exports and reports."""
