@@ -29,7 +29,7 @@ $(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
 install: $(INSTALLED) $(SOLC) $(CLIENTS)
 
 devnet: install
-	$(BIN)/dcl devnet --validators 1 --datadir $(DEVNET_DIR) --ws 127.0.0.1:8546
+	$(BIN)/dcl devnet --validators 1 --datadir $(DEVNET_DIR) --ws 127.0.0.1:8546 --gateway 127.0.0.1:8547
 
 test: install
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider

@@ -7,7 +7,8 @@ consensus core nor the pool nor the disk; JSON-RPC reaches the node only through
 protocol; the client SDK never imports the node, so it can be installed and used without it
 (the contract artifact loader therefore lives in the client, and the node imports it from
 there); the genesis generator builds files from the chain rules and the client's bindings,
-never from a running node.
+never from a running node; the gateway reaches the node only through its backend protocol,
+and its sign-in, limit and call rules are pure.
 """
 
 from __future__ import annotations
@@ -68,6 +69,20 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # Pure cores inside the JSON-RPC layer: event fan-out and filter state, no sockets or loop.
     "node/rpc/subscriptions.py": ("aiohttp", "asyncio", "node.storage", "node.rpc.websocket"),
     "node/rpc/filters.py": ("aiohttp", "asyncio", "node.storage"),
+    # The gateway reaches the node only through its backend protocol; its rules are pure.
+    "node/gateway": (
+        "node.service",
+        "node.producer",
+        "node.cli",
+        "node.p2p",
+        "node.consensus",
+        "node.qbft_runner",
+        "node.network_service",
+    ),
+    **{
+        f"node/gateway/{module}.py": ("aiohttp", "asyncio", "plyvel", "node.storage")
+        for module in ("auth", "siwe", "limits", "call_rules", "problems", "abi")
+    },
 }
 
 
