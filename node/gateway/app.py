@@ -17,6 +17,7 @@ from node.gateway.context import BEARER, GATEWAY, Gateway, gateway
 from node.gateway.openapi import openapi_document
 from node.gateway.problems import PROBLEM_CONTENT_TYPE, Problem
 from node.gateway.routes_auth import routes as auth_routes
+from node.gateway.routes_reads import routes as read_routes
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def create_gateway_app(state: Gateway) -> web.Application:
     app[GATEWAY] = state
     app.router.add_get("/openapi.json", _openapi)
     app.router.add_routes(auth_routes)
+    app.router.add_routes(read_routes)
     return app
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from eth.abc import VirtualMachineAPI
 from eth_abi import decode, encode
 from eth_typing import Address
+from eth_utils import to_checksum_address
 
 from client.artifacts import load_artifact
 from client.contracts import system_address
@@ -40,4 +41,18 @@ def view(vm: VirtualMachineAPI, chain_id: int, contract: str, function: str, *ar
     outcome = runner.run(VIEW_GAS)
     if outcome.error is not None:
         raise ViewFailed(f"{contract}.{function} failed: {outcome.error}")
-    return decode(abi_types(entry["outputs"]), outcome.output)[0]
+    output = entry["outputs"][0]
+    return _named(output, decode(abi_types(entry["outputs"]), outcome.output)[0])
+
+
+def _named(entry: dict[str, Any], value: Any) -> Any:
+    """Structs as dicts by component name (as web3.py gives them), addresses checksummed."""
+    kind = str(entry["type"])
+    if kind.endswith("]"):
+        element = {**entry, "type": kind[: kind.rindex("[")]}
+        return [_named(element, item) for item in value]
+    if kind == "tuple":
+        return {c["name"]: _named(c, v) for c, v in zip(entry["components"], value, strict=True)}
+    if kind == "address":
+        return to_checksum_address(value)
+    return value

@@ -73,10 +73,9 @@ def read_roles(vm: VirtualMachineAPI, chain_id: int, address: str) -> CallerRole
         vm, chain_id, "ExchangeRegistry", "isActiveOperator", address, code
     ):
         exchange = decode_exchange_code(code)
-    home, bits, _jurisdiction, _credit, status = view(
-        vm, chain_id, "ParticipantRegistry", "participant", address
-    )
-    active = status == ACTIVE_PARTICIPANT
+    participant = view(vm, chain_id, "ParticipantRegistry", "participant", address)
+    home, bits = participant["homeExchange"], participant["roles"]
+    active = participant["status"] == ACTIVE_PARTICIPANT
     return CallerRoles(
         address=address,
         regulator=regulator,
