@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from eth.abc import BlockHeaderAPI
+from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth_typing import Hash32
 
 from node.chain.chain_reader import ChainReader
@@ -31,6 +31,9 @@ class GatewayBackend(Protocol):
 
     async def submit_raw_transaction(self, raw: bytes) -> Hash32:
         """The same admission as eth_sendRawTransaction; ``TxPoolError`` if refused."""
+
+    def pooled_transaction(self, tx_hash: bytes) -> SignedTransactionAPI | None:
+        """A transaction waiting in the pool."""
 
     async def run_query(self, function: Callable[[], T]) -> T:
         """Run EVM calls and index scans off the event loop."""
