@@ -4,8 +4,10 @@ those the caller may see.
 Each event's SSE ``id`` is its position in the chain (block number << 32 | log index), so a
 client that reconnects with ``Last-Event-ID`` continues right after the last event it got;
 ``fromBlock`` starts from a block instead. The stream first replays what the index holds, then
-follows new blocks; the caller's roles are read again at every block, so a suspension narrows
-what it sees from then on, and the stream ends when its token expires.
+follows new blocks. After each block's events it sends the comment ``: through block N`` (and
+again every 15 s, as a keep-alive), so a client knows when it has caught up. The caller's roles
+are read again at every block, so a suspension narrows what it sees from then on; the stream
+ends when the token expires.
 """
 
 from __future__ import annotations
@@ -83,9 +85,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 after = last
                 continue
             after = max(after if after is not None else -1, log_position(head + 1, 0) - 1)
-            if await state.heads.after(head, KEEPALIVE_SECONDS) == head:
-                await response.write(b": keep-alive\n\n")
-            else:
+            await response.write(f": through block {head}\n\n".encode())
+            if await state.heads.after(head, KEEPALIVE_SECONDS) > head:
                 caller = await caller_roles(request)
     except (ConnectionResetError, ConnectionError):
         pass

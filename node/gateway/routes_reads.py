@@ -75,7 +75,7 @@ async def exchanges(request: web.Request) -> web.Response:
             for code in codes
         ]
 
-    return web.json_response({"items": await _on_head(request, read)})
+    return web.json_response({"items": await _on_head(request, read), "next": None})
 
 
 @routes.get("/v1/exchanges/{code}")

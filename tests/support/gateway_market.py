@@ -143,7 +143,9 @@ def build_market(m: MarketNode, story: GatewayMarket) -> None:
 
 @contextmanager
 def gateway_market(root: Path, *extra: str) -> Iterator[GatewayMarket]:
-    with gateway_node(root, "--no-empty-blocks", *extra) as (node, client):
+    with gateway_node(
+        root, "--no-empty-blocks", "--gateway-rate", "1000", "--gateway-burst", "1000", *extra
+    ) as (node, client):
         market = MarketNode(connect(node.rpc_url))
         story = GatewayMarket(node, client, market)
         build_market(market, story)
