@@ -60,6 +60,8 @@ from node.txpool.rules import rules_for_chain
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+GATEWAY_SHUTDOWN_SECONDS = 1.0
+"""Open event streams are cut after this long when the node stops."""
 
 
 @dataclass(frozen=True)
@@ -330,7 +332,9 @@ class Node:
             self, self.config.gateway_limits, HeadSignal(self._head.block_number)
         )
         app = create_gateway_app(self._gateway)
-        self._gateway_runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._gateway_runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=GATEWAY_SHUTDOWN_SECONDS
+        )
         await self._gateway_runner.setup()
         await web.TCPSite(self._gateway_runner, host, port).start()
         bound_host, bound_port = self._gateway_runner.addresses[0][:2]

@@ -3,6 +3,7 @@ with a participant's key over real HTTP."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,3 +76,30 @@ def gateway_node(root: Path, *extra: str) -> Iterator[tuple[NodeProcess, Gateway
     finally:
         if node.process.poll() is None:
             node.stop()
+
+
+def replayed_events(
+    client: GatewayClient, token: str, last_event_id: str | None = None, **params: Any
+) -> list[dict[str, Any]]:
+    """The events a ``GET /v1/events`` stream sends before its first ``: through block`` line
+    (everything already in the chain), as ``{"id", "event", "data"}``."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = last_event_id
+    found: list[dict[str, Any]] = []
+    with client.session.get(
+        client.url + "/v1/events", params=params, headers=headers, stream=True, timeout=60
+    ) as response:
+        assert response.status_code == 200, response.text
+        frame: dict[str, Any] = {}
+        for line in response.iter_lines(decode_unicode=True):
+            if line.startswith(": through block"):
+                return found
+            if not line:
+                if frame:
+                    found.append(frame)
+                frame = {}
+                continue
+            name, _, value = line.partition(": ")
+            frame[name] = json.loads(value) if name == "data" else value
+    raise AssertionError("the stream ended before catching up")
