@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from eth.abc import BlockHeaderAPI, SignedTransactionAPI
+from eth.abc import SignedTransactionAPI
 from eth_typing import Hash32
 
 from node.chain.chain_reader import ChainReader
@@ -16,14 +16,12 @@ T = TypeVar("T")
 
 class GatewayBackend(Protocol):
     @property
-    def ledger(self) -> ChainReader: ...
+    def ledger(self) -> ChainReader:
+        """Reads, at its committed head (``ledger.head()``), which a block reaches before the
+        node announces it, so a caller that saw a receipt is answered from that block on."""
 
     @property
     def chain_id(self) -> int: ...
-
-    @property
-    def head(self) -> BlockHeaderAPI:
-        """The latest committed block the node has announced."""
 
     @property
     def database(self) -> LevelDB:

@@ -19,6 +19,7 @@ from node.gateway.problems import FieldError, Problem, invalid
 from node.gateway.roles import CallerRoles, read_roles
 
 BEARER = "Bearer "
+MAX_CACHED_ROLES = 10_000
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Gateway:
     challenges: ChallengeBook = field(init=False)
     tokens: TokenSigner = field(init=False)
     rate: RateLimiter = field(init=False)
+    _roles: dict[str, CallerRoles] = field(init=False, default_factory=dict)
+    _roles_head: bytes = field(init=False, default=b"")
 
     def __post_init__(self) -> None:
         self.challenges = ChallengeBook(
@@ -90,11 +93,19 @@ def session_of(request: web.Request) -> Session:
 
 
 async def caller_roles(request: web.Request) -> CallerRoles:
-    """The signed-in caller with its roles in the head state, read now."""
+    """The signed-in caller with its roles in the head state: read once per caller and block,
+    since the state changes only with a block."""
     session = session_of(request)
     state = gateway(request)
     backend = state.backend
-    head = backend.head
-    return await backend.run_query(
-        lambda: read_roles(backend.ledger.vm_at(head), backend.chain_id, session.address)
-    )
+    head = backend.ledger.head()
+    if state._roles_head != head.hash:
+        state._roles, state._roles_head = {}, head.hash
+    cached = state._roles.get(session.address)
+    if cached is None:
+        cached = await backend.run_query(
+            lambda: read_roles(backend.ledger.vm_at(head), backend.chain_id, session.address)
+        )
+        if len(state._roles) < MAX_CACHED_ROLES and state._roles_head == head.hash:
+            state._roles[session.address] = cached
+    return cached

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from client.contracts import encode_exchange_code
 from node.storage.leveldb import LevelDB
 from node.storage.schema import (
     DOMAIN_BY_EXCHANGE_PREFIX,
@@ -25,6 +26,7 @@ from node.storage.schema import (
     DOMAIN_ORDER_PREFIX,
     DOMAIN_PARTICIPANT_PREFIX,
     DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX,
+    DOMAIN_PRODUCT_BY_WORD_PREFIX,
     DOMAIN_PRODUCT_PREFIX,
     DOMAIN_RECORD_BY_EXCHANGE_PREFIX,
     DOMAIN_RECORD_BY_PARTY_PREFIX,
@@ -33,6 +35,7 @@ from node.storage.schema import (
     domain_id,
     domain_label,
     log_position,
+    title_words,
 )
 
 ID_BYTES = 32
@@ -65,17 +68,42 @@ class ProductFilters:
     """Every right of this bit set must be offered."""
     status: int | None = None
     text: str | None = None
-    """Case-insensitive part of the title."""
+    """Words the title must have, each given whole or as its beginning, in any case."""
 
     def admits(self, fold: dict[str, Any]) -> bool:
         terms = fold["terms"]
         return (
-            (self.category is None or terms["category"] == self.category)
+            (self.exchange is None or fold["listingExchange"] == _exchange_hex(self.exchange))
+            and (self.category is None or terms["category"] == self.category)
             and (self.classification is None or terms["classification"] == self.classification)
             and terms["rights"] & self.rights == self.rights
             and (self.status is None or fold["status"] == self.status)
-            and (self.text is None or self.text.casefold() in terms["title"].casefold())
+            and (self.text is None or _has_words(terms["title"], self.text))
         )
+
+
+def _exchange_hex(code: str) -> str:
+    try:
+        return "0x" + encode_exchange_code(code).hex()
+    except ValueError:
+        return ""
+
+
+def _has_words(title: str, text: str) -> bool:
+    words = title_words(title)
+    return all(any(w.startswith(wanted) for w in words) for wanted in title_words(text))
+
+
+def _ids_with_word(db: LevelDB, wanted: str, after: int) -> list[int]:
+    """Ids (above ``after``, sorted) of the products with a title word starting with
+    ``wanted``."""
+    prefix = DOMAIN_PRODUCT_BY_WORD_PREFIX + wanted.encode()
+    found = set()
+    for key, _ in db.iterate_range(prefix, _end(prefix)):
+        product_id = int.from_bytes(key[-ID_BYTES:], "big")
+        if product_id > after:
+            found.add(product_id)
+    return sorted(found)
 
 
 def product_record(db: LevelDB, product_id: int) -> dict[str, Any] | None:
@@ -88,7 +116,11 @@ def search_products(
 ) -> tuple[list[dict[str, Any]], int | None]:
     """Up to ``limit`` matching products with an id above ``after``, and the id to continue
     after if there may be more (None at the end)."""
-    if filters.exchange is not None:
+    words = sorted(title_words(filters.text or ""), key=len)
+    if words:
+        ids = iter(_ids_with_word(db, words[-1], after))
+        records: Iterator[dict[str, Any] | None] = (product_record(db, i) for i in ids)
+    elif filters.exchange is not None:
         prefix = DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX + domain_label(filters.exchange)
         ids = (int.from_bytes(s, "big") for s in _keys_after(db, prefix, _after_id(after)))
         records = (product_record(db, i) for i in ids)

@@ -414,7 +414,7 @@ def _domain_paths(limits: GatewayLimits) -> dict[str, Any]:
                 _query(
                     "q",
                     {"type": "string", "minLength": 1, "maxLength": 200},
-                    "Text in the title (case-insensitive)",
+                    "Words of the title, each whole or its beginning (case-insensitive)",
                 ),
                 *pages,
             ],

@@ -45,7 +45,7 @@ def _page(items: list[Any], listing: str, after: Any) -> dict[str, Any]:
 async def _on_head(request: web.Request, function: Any) -> Any:
     """Run ``function(vm)`` on the head state on a query thread."""
     backend = gateway(request).backend
-    head = backend.head
+    head = backend.ledger.head()
     return await backend.run_query(lambda: function(backend.ledger.vm_at(head)))
 
 
@@ -193,7 +193,7 @@ async def product(request: web.Request) -> web.Response:
     await caller_roles(request)
     product_id = path_id(request.match_info["productId"], "productId")
     backend = gateway(request).backend
-    db, head = backend.database, backend.head.block_number
+    db, head = backend.database, backend.ledger.head().block_number
 
     def read() -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         record = index.product_record(db, product_id)
@@ -258,7 +258,7 @@ async def _record(
 ) -> web.Response:
     caller = await caller_roles(request)
     backend = gateway(request).backend
-    db, head, chain_id = backend.database, backend.head, backend.chain_id
+    db, head, chain_id = backend.database, backend.ledger.head(), backend.chain_id
     record = await backend.run_query(lambda: read_one(db, record_id))
     if record is None or not may_see(caller, record["exchanges"], record["parties"]):
         raise _not_found(f"{what} {record_id}")

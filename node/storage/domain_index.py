@@ -48,6 +48,7 @@ from node.storage.schema import (
     DOMAIN_ORDER_PREFIX,
     DOMAIN_PARTICIPANT_PREFIX,
     DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX,
+    DOMAIN_PRODUCT_BY_WORD_PREFIX,
     DOMAIN_PRODUCT_PREFIX,
     DOMAIN_RECORD_BY_EXCHANGE_PREFIX,
     DOMAIN_RECORD_BY_PARTY_PREFIX,
@@ -56,6 +57,7 @@ from node.storage.schema import (
     domain_label,
     log_position,
     log_position_bytes,
+    title_words,
 )
 
 PRODUCT_EVENTS = frozenset(
@@ -303,6 +305,12 @@ class DomainIndexWriter:
             writes[
                 DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX + domain_label(listing) + domain_id(product_id)
             ] = b""
+        old_words = title_words(stored["fold"]["terms"]["title"]) if "fold" in stored else set()
+        new_words = title_words(fold["terms"]["title"])
+        for word in old_words - new_words:
+            del writes[DOMAIN_PRODUCT_BY_WORD_PREFIX + domain_label(word) + domain_id(product_id)]
+        for word in new_words - old_words:
+            writes[DOMAIN_PRODUCT_BY_WORD_PREFIX + domain_label(word) + domain_id(product_id)] = b""
         stored["fold"] = fold
         stored["updatedInBlock"] = record["block"]
         writes[key] = _dump(stored)

@@ -76,6 +76,8 @@ DOMAIN_BY_GRANT_PREFIX = DOMAIN_PREFIX + b"eg:"
 DOMAIN_INVOLVEMENT_PREFIX = DOMAIN_PREFIX + b"i:"
 DOMAIN_PRODUCT_PREFIX = DOMAIN_PREFIX + b"p:"
 DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX = DOMAIN_PREFIX + b"px:"
+DOMAIN_PRODUCT_BY_WORD_PREFIX = DOMAIN_PREFIX + b"pw:"
+"""Each case-folded word of a product's current title → the product (word, NUL, id)."""
 DOMAIN_ORDER_PREFIX = DOMAIN_PREFIX + b"o:"
 DOMAIN_GRANT_PREFIX = DOMAIN_PREFIX + b"g:"
 DOMAIN_RECORD_BY_PARTY_PREFIX = DOMAIN_PREFIX + b"rp:"
@@ -92,6 +94,11 @@ def domain_label(text: str) -> bytes:
     """A variable-length key part (event name, exchange code), closed so that one label is
     never a prefix of another's range."""
     return text.encode() + b"\x00"
+
+
+def title_words(title: str) -> set[str]:
+    """The words a title is found by: case-folded runs of letters and digits."""
+    return {w for w in "".join(c if c.isalnum() else " " for c in title.casefold()).split()}
 
 
 def domain_event_key(position: int) -> bytes:

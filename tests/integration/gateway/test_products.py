@@ -27,6 +27,14 @@ def test_text_and_status_filters_combine(market: GatewayMarket) -> None:
     assert ids(market, q="PORT", status="listed") == [1, 4]
 
 
+def test_each_word_of_the_text_matches_the_beginning_of_a_title_word(
+    market: GatewayMarket,
+) -> None:
+    assert ids(market, q="thr") == [1]
+    assert ids(market, q="crane PORT") == [4]
+    assert ids(market, q="port daily hourly") == []
+
+
 def test_the_category_filter_matches_exactly(market: GatewayMarket) -> None:
     assert ids(market, category="0x" + RETAIL.hex()) == [3]
     assert ids(market, category="0x" + PORT.hex()) == [1, 2, 4]
