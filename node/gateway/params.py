@@ -103,8 +103,25 @@ class Query:
             return 1
         return int(value)
 
-    def cursor(self, listing: str) -> Any:
-        """Where the listing continues, or None from its start."""
+    def cursor(self, listing: str) -> int | None:
+        """Where a listing by id continues (the last id given), or None from its start."""
+        after = self._cursor(listing)
+        if after is None or (
+            isinstance(after, int) and not isinstance(after, bool) and 0 <= after <= UINT256_MAX
+        ):
+            return after
+        self._fail("cursor", f"not a cursor of this listing ({listing})")
+        return None
+
+    def address_cursor(self, listing: str) -> str | None:
+        """Where a listing by account continues (the last account given)."""
+        after = self._cursor(listing)
+        if after is None or (isinstance(after, str) and is_address(after)):
+            return after
+        self._fail("cursor", f"not a cursor of this listing ({listing})")
+        return None
+
+    def _cursor(self, listing: str) -> Any:
         value = self._values.get("cursor")
         if value is None:
             return None

@@ -29,6 +29,7 @@ from node.storage.schema import log_position
 
 routes = web.RouteTableDef()
 BATCH = 500
+MAX_EVENT_ID = 2**95
 KEEPALIVE_SECONDS = 15.0
 
 
@@ -47,7 +48,7 @@ def _filters(request: web.Request) -> tuple[index.EventFilters, int | None]:
     last_id = request.headers.get("Last-Event-ID")
     if last_id is None:
         return filters, None
-    if not last_id.isdigit() or not last_id.isascii() or int(last_id) >= 2**96:
+    if not last_id.isdigit() or not last_id.isascii() or int(last_id) >= MAX_EVENT_ID:
         raise invalid([FieldError("header.Last-Event-ID", "expected an event id from this stream")])
     return filters, int(last_id)
 

@@ -114,7 +114,7 @@ async def participants(request: web.Request) -> web.Response:
     await caller_roles(request)
     state = gateway(request)
     query = Query(request.query, state.limits)
-    limit, after = query.limit(), query.cursor("participants")
+    limit, after = query.limit(), query.address_cursor("participants")
     query.check()
     db, chain_id = state.backend.database, state.backend.chain_id
 
