@@ -121,6 +121,7 @@ class DomainIndexWriter:
     def __init__(self, db: LevelDB, decoder: EventDecoder | None = None) -> None:
         self._db = db
         self._decoder = decoder or EventDecoder()
+        self._system = frozenset(self._decoder.addresses.values())
         self.involvement = load_involvement(db)
 
     def indexed_through(self) -> int | None:
@@ -146,6 +147,8 @@ class DomainIndexWriter:
             for log in receipt.logs:
                 position = log_position(block_number, log_index)
                 log_index += 1
+                if log.address not in self._system:
+                    continue
                 raw = RawLog(
                     log.address, tuple(t.to_bytes(32, "big") for t in log.topics), log.data
                 )
