@@ -6,7 +6,7 @@ The listings are real ABI-encoded ``ProductSubmitted`` / ``ProductApproved`` log
 DataProductRegistry proxy, written into a real LevelDB through the node's own log index and
 domain index writers (``index_block_logs``, ``DomainIndexWriter``), 1,000 per block; the
 gateway is the real aiohttp application on a loopback port over a ledger of the sample
-consortium's genesis (sign-in and roles are real, read from that state at each request).
+consortium's genesis (sign-in and roles are real, read from that state once per caller and block).
 
 Usage: ``.venv/bin/python benchmarks/gateway.py [--listings 100000] [--requests 200]``
 """
@@ -242,11 +242,11 @@ def main() -> None:
                 peer = statistics.median(peer_times)
                 print(f"{label}: {len(ours)} results")
                 print(
-                    f"  gateway (HTTP, roles read per request)  {rate:8.1f} req/s"
+                    f"  gateway (HTTP, token checked, roles per block) {rate:8.1f} req/s"
                     f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
                 )
                 print(
-                    f"  peer: log index scan + decode + fold     {1 / peer:8.2f} req/s"
+                    f"  peer: log index scan + decode + fold          {1 / peer:8.2f} req/s"
                     f"  each {peer * 1000:9.1f} ms (median of {args.peer_runs})"
                 )
         finally:
