@@ -220,7 +220,7 @@ def main() -> None:
                         and p["status"] == LISTED
                     ),
                 ),
-                f"q={RARE} (scans every title), first 20": (
+                f"q={RARE} (one title in 10,000), first 20": (
                     {"q": RARE, "limit": "20"},
                     lambda p: RARE in p["terms"]["title"],
                 ),
