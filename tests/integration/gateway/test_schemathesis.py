@@ -19,7 +19,7 @@ CHECKS = (
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(
-    market: GatewayMarket,
+    market: GatewayMarket, tmp_path: Path
 ) -> None:
     token = market.gateway.sign_in(market.buyer)
     command = [
@@ -33,6 +33,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         "--exclude-path", "/v1/events",
         "--request-timeout", "30",
     ]  # fmt: skip
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
+    )  # its example database lands in tmp_path, not in the repository
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
     assert "Tested: 15" in run.stdout
