@@ -37,7 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +115,13 @@ def check_plain_proof(reader: ChainReader, proof: Any) -> None:
         HexaryTrie.get_from_proof(proof.storage_hash, key, nodes)
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--empty-blocks", type=int, default=2000)
     parser.add_argument("--samples", type=int, default=50)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     genesis = market_genesis()
     with tempfile.TemporaryDirectory() as workdir:
         chain = open_chain(Path(workdir) / "ledger", genesis)

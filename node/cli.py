@@ -26,6 +26,7 @@ from node.consensus.describe import decode_and_describe, describe_extra_data, pa
 from node.datadir import DataDir, DataDirError, init_datadir
 from node.devnet import DevnetError
 from node.devnet import run as run_devnet
+from node.gateway.limits import GatewayLimits
 from node.logs import configure_logging
 from node.p2p.allowlist import read_allowlist_file
 from node.p2p.network import NetworkSettings
@@ -54,6 +55,7 @@ def _print_endpoints(node: Node, extra_lines: Sequence[str] = ()) -> None:
         f"  validator     {'yes' if node.is_validator else 'no'} (0x{node.address.hex()})",
         f"  JSON-RPC      {node.rpc_url}",
         *([f"  WebSocket     {node.ws_url}"] if node.ws_url else []),
+        *([f"  Gateway       {node.gateway_url}"] if node.gateway_url else []),
         *([f"  P2P           {node.network.network.url}"] if node.network else []),
         *extra_lines,
         "Press Ctrl-C to stop.",
@@ -105,6 +107,16 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
 def _rpc_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The JSON-RPC and WebSocket options shared by ``run`` and ``devnet``."""
     host, port = args.rpc
@@ -114,6 +126,10 @@ def _rpc_settings(args: argparse.Namespace) -> dict[str, Any]:
         "rpc_limits": RpcLimits(max_log_block_range=args.rpc_max_log_range),
         "ws_address": args.ws,
         "ws_limits": WebSocketLimits(send_queue_bytes=args.ws_send_queue_bytes),
+        "gateway_address": args.gateway,
+        "gateway_limits": GatewayLimits(
+            rate_per_second=args.gateway_rate, burst=args.gateway_burst
+        ),
     }
 
 
@@ -124,6 +140,27 @@ def _add_rpc_options(command: argparse.ArgumentParser) -> None:
         type=_host_port,
         metavar="HOST:PORT",
         help="also serve JSON-RPC with eth_subscribe over WebSocket here (default: off)",
+    )
+    command.add_argument(
+        "--gateway",
+        type=_host_port,
+        metavar="HOST:PORT",
+        help="also serve the participant gateway (REST, OpenAPI at /openapi.json) here"
+        " (default: off)",
+    )
+    command.add_argument(
+        "--gateway-rate",
+        type=_positive_float,
+        default=GatewayLimits.rate_per_second,
+        metavar="PER_SECOND",
+        help="requests per second each gateway caller may make (default %(default)s)",
+    )
+    command.add_argument(
+        "--gateway-burst",
+        type=_positive_int,
+        default=GatewayLimits.burst,
+        metavar="REQUESTS",
+        help="requests a gateway caller may make at once (default %(default)s)",
     )
     command.add_argument(
         "--rpc-max-log-range",
@@ -237,6 +274,8 @@ def cmd_devnet(args: argparse.Namespace) -> None:
     if args.validators < 1:
         raise UsageError("--validators must be at least 1")
     if args.validators > 1:
+        if args.gateway is not None:
+            raise UsageError("--gateway is served by the one-validator devnet (--validators 1)")
         host, port = args.rpc
         ws_port = None if args.ws is None else args.ws[1]
         ports = (port, ws_port, args.p2p_port)

@@ -30,6 +30,10 @@ from node.chain.ledger import BuiltBlock, Ledger, RejectedTransaction
 from node.chain.seals import address_of
 from node.consensus.config import QbftConfig as ConsensusConfig
 from node.datadir import DataDir
+from node.gateway.app import create_gateway_app
+from node.gateway.context import Gateway
+from node.gateway.heads import HeadSignal
+from node.gateway.limits import GatewayLimits
 from node.head_state import HeadAccounts
 from node.network_service import NetworkRole, NetworkService
 from node.p2p.network import NetworkSettings
@@ -56,6 +60,8 @@ from node.txpool.rules import rules_for_chain
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+GATEWAY_SHUTDOWN_SECONDS = 1.0
+"""Open event streams are cut after this long when the node stops."""
 
 
 @dataclass(frozen=True)
@@ -72,10 +78,14 @@ class NodeConfig:
     allowed_keys: tuple[bytes, ...] = ()
     observer: bool = False
     max_round_timeout_seconds: float = 30.0
+    gateway_address: tuple[str, int] | None = None
+    """Where to serve the participant gateway (REST); None serves none."""
+    gateway_limits: GatewayLimits = field(default_factory=GatewayLimits)
 
 
 class Node:
-    """Implements :class:`node.rpc.backend.NodeBackend` for the RPC layer."""
+    """Implements :class:`node.rpc.backend.NodeBackend` for the RPC layer and
+    :class:`node.gateway.backend.GatewayBackend` for the gateway."""
 
     def __init__(self, config: NodeConfig) -> None:
         self.config = config
@@ -102,6 +112,9 @@ class Node:
         self.network: NetworkService | None = None
         self._runner: web.AppRunner | None = None
         self._ws_runner: web.AppRunner | None = None
+        self._gateway_runner: web.AppRunner | None = None
+        self._gateway: Gateway | None = None
+        self.gateway_url: str | None = None
         self._log_notices: asyncio.Task[None] | None = None
         self.rpc_url: str | None = None
         self.ws_url: str | None = None
@@ -115,6 +128,10 @@ class Node:
     @property
     def chain_id(self) -> int:
         return self._ledger.chain_id
+
+    @property
+    def database(self) -> LevelDB:
+        return self._db
 
     @property
     def client_version(self) -> str:
@@ -191,6 +208,8 @@ class Node:
             self._query_executor.submit(trusted_setup)
         if self.config.ws_address is not None:
             await self._start_ws(*self.config.ws_address)
+        if self.config.gateway_address is not None:
+            await self._start_gateway(*self.config.gateway_address)
         genesis = self._ledger.genesis
         validators = self._ledger.validators_after(self._head)
         votes = self.is_validator and not self.config.observer and genesis.qbft is not None
@@ -226,6 +245,7 @@ class Node:
                     "address": "0x" + self.address.hex(),
                     "rpc": self.rpc_url,
                     "ws": self.ws_url,
+                    "gateway": self.gateway_url,
                 }
             },
         )
@@ -295,6 +315,8 @@ class Node:
             self.pool.drop(item.hash, item.reason)
         self._filters.on_block(self._head.hash, self._head.block_number)
         self._publish_block(block)
+        if self._gateway is not None:
+            self._gateway.heads.announce(block.number)
         if self.network is not None:
             self.network.head_changed()
 
@@ -307,6 +329,19 @@ class Node:
         await web.TCPSite(self._ws_runner, host, port).start()
         bound_host, bound_port = self._ws_runner.addresses[0][:2]
         self.ws_url = f"ws://{bound_host}:{bound_port}"
+
+    async def _start_gateway(self, host: str, port: int) -> None:
+        self._gateway = Gateway(
+            self, self.config.gateway_limits, HeadSignal(self._head.block_number)
+        )
+        app = create_gateway_app(self._gateway)
+        self._gateway_runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=GATEWAY_SHUTDOWN_SECONDS
+        )
+        await self._gateway_runner.setup()
+        await web.TCPSite(self._gateway_runner, host, port).start()
+        bound_host, bound_port = self._gateway_runner.addresses[0][:2]
+        self.gateway_url = f"http://{bound_host}:{bound_port}"
 
     def _publish_block(self, block: QbftBlock) -> None:
         """Notify subscribers; nothing is formatted for a kind no one subscribed to."""
@@ -357,6 +392,8 @@ class Node:
                 await self._log_notices
         if self._ws_runner is not None:
             await self._ws_runner.cleanup()
+        if self._gateway_runner is not None:
+            await self._gateway_runner.cleanup()
         if self.network is not None:
             await self.network.stop()
         if self._runner is not None:

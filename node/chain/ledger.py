@@ -7,6 +7,7 @@ They must be serialised by the caller (the node runs them on one worker thread);
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -38,15 +39,19 @@ from node.chain.header_rules import (
 from node.chain.registry_validators import RegistryStateError, read_registry_validators
 from node.chain.vm import QbftPragueVM, next_vanity
 from node.storage.block_writes import PendingBlockWrites
+from node.storage.domain_index import DomainIndexWriter
 from node.storage.leveldb import LevelDB
 from node.storage.log_index import index_block_logs
 from node.storage.schema import (
     CHAIN_ID_KEY,
+    DOMAIN_HEAD_KEY,
     GENESIS_HASH_KEY,
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
     total_difficulty_key,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class GenesisMismatchError(RuntimeError):
@@ -87,6 +92,8 @@ class Ledger(ChainReader):
         super().__init__(db, genesis)
         self._ensure_genesis()
         self.genesis_hash = Hash32(self.chaindb.get_canonical_block_hash(BlockNumber(0)))
+        self._domain = DomainIndexWriter(db)
+        self._backfill_domain_index()
 
     # -- setup --------------------------------------------------------------------------------
 
@@ -140,6 +147,47 @@ class Ledger(ChainReader):
                 "the genesis extraData lists other validators than ExchangeRegistry: "
                 + ", ".join("0x" + v.hex() for v in registry)
             )
+
+    def _backfill_domain_index(self) -> None:
+        """Index the blocks a data directory holds but its domain index does not (one made
+        before the index existed), a batch per block, so an interrupted backfill resumes."""
+        indexed = self._domain.indexed_through()
+        head = self.head().block_number
+        first = 1 if indexed is None else indexed + 1
+        if indexed is not None and first > head:
+            return
+        if first > head:
+            self.db[DOMAIN_HEAD_KEY] = head.to_bytes(8, "big")
+            return
+        logger.info(
+            "indexing domain events of existing blocks",
+            extra={"fields": {"from": first, "to": head}},
+        )
+        for number in range(first, head + 1):
+            header = self.chaindb.get_canonical_block_header_by_number(BlockNumber(number))
+            block = self.block(header)
+            writes = PendingBlockWrites(self.db)
+            self._domain.index_block(
+                writes, number, [tx.hash for tx in block.transactions], self.receipts(header)
+            )
+            self._flush(writes)
+
+    def _index_and_flush(
+        self, writes: PendingBlockWrites, block: BlockAPI, receipts: Sequence[ReceiptAPI]
+    ) -> None:
+        """The one commit step of every path (production, import, sync): the log and domain
+        indexes join the block's batch, which then reaches LevelDB at once."""
+        hashes = [tx.hash for tx in block.transactions]
+        index_block_logs(writes, block.number, hashes, receipts)
+        self._domain.index_block(writes, block.number, hashes, receipts)
+        self._flush(writes)
+
+    def _flush(self, writes: PendingBlockWrites) -> None:
+        try:
+            writes.flush()
+        except BaseException:
+            self._domain.reload()
+            raise
 
     # -- building -----------------------------------------------------------------------------
 
@@ -250,10 +298,7 @@ class Ledger(ChainReader):
         validators = self.validators_after(self._parent_of(block.header, built.writes))
         check_commit_seals(block.header, validators)
         QbftChainDB(built.writes).persist_block(block)
-        index_block_logs(
-            built.writes, block.number, [tx.hash for tx in block.transactions], built.receipts
-        )
-        built.writes.flush()
+        self._index_and_flush(built.writes, block, built.receipts)
         return block
 
     # -- importing ----------------------------------------------------------------------------
@@ -280,12 +325,9 @@ class Ledger(ChainReader):
         except Exception as error:  # every rule py-evm enforces raises its own type
             writes.discard()
             raise InvalidBlockError(block.number, str(error) or type(error).__name__) from error
-        index_block_logs(
-            writes, imported.number, [tx.hash for tx in imported.transactions], receipts
-        )
         total = self.total_difficulty(head) + imported.header.difficulty
         writes[total_difficulty_key(imported.hash)] = total.to_bytes(32, "big")
-        writes.flush()
+        self._index_and_flush(writes, imported, receipts)
         return imported
 
     def import_block(self, block: BlockAPI, *, now: float) -> QbftBlock:
@@ -316,10 +358,7 @@ class Ledger(ChainReader):
         chain = self.chain_class(writes)
         imported = chain.import_block(block).imported_block
         receipts = tuple(writes_chaindb_receipts(writes, imported.header))
-        index_block_logs(
-            writes, imported.number, [tx.hash for tx in imported.transactions], receipts
-        )
-        writes.flush()
+        self._index_and_flush(writes, imported, receipts)
         return cast(QbftBlock, imported)
 
     def execute_proposal(self, block: BlockAPI, *, now: float) -> BuiltBlock:

@@ -59,3 +59,47 @@ def total_difficulty_key(block_hash: bytes) -> bytes:
     for a proof-of-stake block (difficulty 0), so after the merge it is not the total
     difficulty that clients are shown."""
     return TOTAL_DIFFICULTY_PREFIX + block_hash
+
+
+DOMAIN_PREFIX = b"dcl:dom:"
+"""The domain index (``node.storage.domain_index``): decoded system-contract events and the
+product, order and grant records folded from them."""
+DOMAIN_HEAD_KEY = DOMAIN_PREFIX + b"head"
+"""The last block whose events are indexed; absent in a data directory older than the index."""
+DOMAIN_EVENT_PREFIX = DOMAIN_PREFIX + b"e:"
+DOMAIN_BY_NAME_PREFIX = DOMAIN_PREFIX + b"en:"
+DOMAIN_BY_EXCHANGE_PREFIX = DOMAIN_PREFIX + b"ex:"
+DOMAIN_BY_PRODUCT_PREFIX = DOMAIN_PREFIX + b"ep:"
+DOMAIN_BY_PARTY_PREFIX = DOMAIN_PREFIX + b"ea:"
+DOMAIN_BY_ORDER_PREFIX = DOMAIN_PREFIX + b"eo:"
+DOMAIN_BY_GRANT_PREFIX = DOMAIN_PREFIX + b"eg:"
+DOMAIN_INVOLVEMENT_PREFIX = DOMAIN_PREFIX + b"i:"
+DOMAIN_PRODUCT_PREFIX = DOMAIN_PREFIX + b"p:"
+DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX = DOMAIN_PREFIX + b"px:"
+DOMAIN_PRODUCT_BY_WORD_PREFIX = DOMAIN_PREFIX + b"pw:"
+"""Each case-folded word of a product's current title → the product (word, NUL, id)."""
+DOMAIN_ORDER_PREFIX = DOMAIN_PREFIX + b"o:"
+DOMAIN_GRANT_PREFIX = DOMAIN_PREFIX + b"g:"
+DOMAIN_RECORD_BY_PARTY_PREFIX = DOMAIN_PREFIX + b"rp:"
+DOMAIN_RECORD_BY_EXCHANGE_PREFIX = DOMAIN_PREFIX + b"rx:"
+DOMAIN_PARTICIPANT_PREFIX = DOMAIN_PREFIX + b"a:"
+
+
+def domain_id(value: int) -> bytes:
+    """Record ids (products, orders, grants; uint256 on chain) sort numerically."""
+    return value.to_bytes(32, "big")
+
+
+def domain_label(text: str) -> bytes:
+    """A variable-length key part (event name, exchange code), closed so that one label is
+    never a prefix of another's range."""
+    return text.encode() + b"\x00"
+
+
+def title_words(title: str) -> set[str]:
+    """The words a title is found by: case-folded runs of letters and digits."""
+    return {w for w in "".join(c if c.isalnum() else " " for c in title.casefold()).split()}
+
+
+def domain_event_key(position: int) -> bytes:
+    return DOMAIN_EVENT_PREFIX + log_position_bytes(position)

@@ -10,7 +10,9 @@ there), and its offline certificate verifier opens no connection; certificates a
 the chain reader, knowing no interface; the genesis generator builds files from the chain
 rules and the client's bindings, never from a running node; the audit reads files and stopped
 data directories, never a running node or the network, and its figures and report page are
-pure.
+pure;
+the gateway reaches the node only through its backend protocol, and its sign-in, limit and
+call rules are pure.
 """
 
 from __future__ import annotations
@@ -101,6 +103,20 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # Pure cores of the audit tools: figures and the report page from decoded events.
     "node/audit/figures.py": ("plyvel", "pyarrow", "node.storage", "node.chain", "os", "pathlib"),
     "node/audit/report_html.py": ("plyvel", "pyarrow", "node.storage", "node.chain", "os"),
+    # The gateway reaches the node only through its backend protocol; its rules are pure.
+    "node/gateway": (
+        "node.service",
+        "node.producer",
+        "node.cli",
+        "node.p2p",
+        "node.consensus",
+        "node.qbft_runner",
+        "node.network_service",
+    ),
+    **{
+        f"node/gateway/{module}.py": ("aiohttp", "asyncio", "plyvel", "node.storage")
+        for module in ("auth", "siwe", "limits", "call_rules", "problems", "abi")
+    },
 }
 
 

@@ -1,0 +1,555 @@
+"""The gateway's OpenAPI 3.1 document, written as data: every route, its parameters, its
+schemas and the problems it answers with. ``tests`` validate it and run schemathesis against
+the running gateway with it, so it cannot drift from what the routes do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from node.gateway.limits import GatewayLimits
+from node.gateway.problems import TITLES, TYPE_PREFIX
+
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+ADDRESS = {"type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"}
+HASH = {"type": "string", "pattern": "^0x[0-9a-f]{64}$"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM: {"schema": _ref("Problem")}}}
+
+
+COMMON_PROBLEMS = {
+    "429": _problem("Too many requests from this caller; see Retry-After"),
+    "500": _problem("The gateway failed"),
+}
+AUTH_PROBLEMS = {"401": _problem("No valid bearer token")}
+
+
+def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def _json_body(schema_name: str) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": _ref(schema_name)}}}
+
+
+def _body_problems() -> dict[str, Any]:
+    return {
+        "400": _problem("A field is missing or malformed"),
+        "413": _problem("The body is too large"),
+        "415": _problem("The body is not JSON"),
+    }
+
+
+def _schemas(limits: GatewayLimits) -> dict[str, Any]:
+    return {
+        "Problem": {
+            "type": "object",
+            "description": "RFC 9457 problem details",
+            "required": ["type", "title", "status", "detail"],
+            "properties": {
+                "type": {"type": "string", "enum": [TYPE_PREFIX + k for k in TITLES]},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "instance": {"type": "string"},
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message"],
+                        "properties": {
+                            "field": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+        "ChallengeRequest": {
+            "type": "object",
+            "required": ["address"],
+            "properties": {"address": ADDRESS},
+        },
+        "Challenge": {
+            "type": "object",
+            "required": ["message", "nonce", "expiresAt"],
+            "properties": {
+                "message": {"type": "string", "description": "The EIP-4361 message to sign"},
+                "nonce": {"type": "string"},
+                "expiresAt": {"type": "integer", "description": "Unix seconds"},
+            },
+        },
+        "LoginRequest": {
+            "type": "object",
+            "required": ["message", "signature"],
+            "properties": {
+                "message": {"type": "string"},
+                "signature": {"type": "string", "description": "EIP-191 signature, 65 bytes"},
+            },
+        },
+        "Token": {
+            "type": "object",
+            "required": ["token", "tokenType", "address", "expiresAt"],
+            "properties": {
+                "token": {"type": "string"},
+                "tokenType": {"type": "string", "enum": ["Bearer"]},
+                "address": ADDRESS,
+                "expiresAt": {
+                    "type": "integer",
+                    "description": f"Unix seconds; tokens live {limits.token_lifetime_seconds} s"
+                    " and end when the node restarts",
+                },
+            },
+        },
+        "Me": {
+            "type": "object",
+            "required": ["address", "regulator", "regulatorRoot", "exchange", "participant"],
+            "properties": {
+                "address": ADDRESS,
+                "regulator": {"type": "boolean"},
+                "regulatorRoot": {"type": "boolean"},
+                "exchange": NULLABLE_STRING,
+                "participant": {
+                    "type": ["object", "null"],
+                    "required": ["homeExchange", "roles"],
+                    "properties": {
+                        "homeExchange": {"type": "string"},
+                        "roles": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    }
+
+
+STRING_LIST = {"type": "array", "items": {"type": "string"}}
+ID = {"type": "integer", "minimum": 0}
+
+
+def _domain_schemas() -> dict[str, Any]:
+    event = {
+        "type": "object",
+        "required": [
+            "id", "block", "logIndex", "transactionHash", "contract", "event", "args",
+            "exchanges", "parties", "public",
+        ],
+        "properties": {
+            "id": {"type": "string", "description": "Position: block << 32 | log index"},
+            "block": ID,
+            "logIndex": ID,
+            "transactionHash": HASH,
+            "contract": {"type": "string"},
+            "event": {"type": "string"},
+            "args": {"type": "object"},
+            "exchanges": STRING_LIST,
+            "parties": {"type": "array", "items": ADDRESS},
+            "public": {"type": "boolean"},
+        },
+    }  # fmt: skip
+    record_common = {
+        "exchanges": STRING_LIST,
+        "parties": {"type": "array", "items": ADDRESS},
+        "transactionHash": HASH,
+        "terms": {"type": "object"},
+    }
+    order = {
+        "type": "object",
+        "required": ["orderId", "productId", "buyer", "seller", "buyerExchange", "sellerExchange",
+                     "exchanges", "parties"],
+        "properties": {
+            "orderId": ID, "productId": ID, "buyer": ADDRESS, "seller": ADDRESS,
+            "buyerExchange": {"type": "string"}, "sellerExchange": {"type": "string"},
+            "createdInBlock": ID, **record_common,
+        },
+    }  # fmt: skip
+    grant = {
+        "type": "object",
+        "required": ["grantId", "productId", "grantee", "grantor", "orderId", "exchanges",
+                     "parties"],
+        "properties": {
+            "grantId": ID, "productId": ID, "grantee": ADDRESS, "grantor": ADDRESS,
+            "orderId": ID, "issuedInBlock": ID, **record_common,
+        },
+    }  # fmt: skip
+    with_state = {
+        "state": {"type": "object", "description": "The record's state in the head block"},
+        "asOfBlock": ID,
+        "events": {"type": "array", "items": _ref("Event")},
+    }
+    product = {
+        "type": "object",
+        "required": ["productId", "supplier", "listingExchange", "version", "status", "terms",
+                     "recognition"],
+        "properties": {
+            "productId": ID,
+            "supplier": ADDRESS,
+            "listingExchange": {"type": "string"},
+            "version": ID,
+            "status": {"type": "string"},
+            "suspendedByRegulator": {"type": "boolean"},
+            "complianceEvaluator": ADDRESS,
+            "contentHash": {"type": "string"},
+            "terms": {
+                "type": "object",
+                "required": ["title", "category", "classification", "rights", "unitPrice",
+                             "currency"],
+                "properties": {
+                    "title": {"type": "string"}, "category": {"type": "string"},
+                    "classification": {"type": "string"}, "rights": STRING_LIST,
+                    "unitPrice": {"type": "string", "description": "ISO 4217 minor units"},
+                    "currency": {"type": "string"},
+                },
+            },
+            "recognition": {
+                "type": "object",
+                "required": ["notRecognisedBy"],
+                "properties": {"notRecognisedBy": {"type": "array", "items": {"type": "object"}}},
+            },
+            "updatedInBlock": ID,
+        },
+    }  # fmt: skip
+    return {
+        "Event": event,
+        "Exchange": {
+            "type": "object",
+            "required": ["code", "name", "city", "operators", "validator", "observers", "status"],
+            "properties": {
+                "code": {"type": "string"},
+                "name": {"type": "string"},
+                "city": {"type": "string"},
+                "operators": {"type": "array", "items": ADDRESS},
+                "validator": ADDRESS,
+                "observers": {"type": "array", "items": ADDRESS},
+                "status": {"type": "string"},
+            },
+        },
+        "Participant": {
+            "type": "object",
+            "required": ["account", "homeExchange", "roles", "jurisdiction", "status"],
+            "properties": {
+                "account": ADDRESS,
+                "homeExchange": {"type": "string"},
+                "roles": STRING_LIST,
+                "jurisdiction": {"type": "string"},
+                "status": {"type": "string"},
+                "registeredInBlock": ID,
+            },
+        },
+        "Product": product,
+        "ProductWithHistory": {
+            "allOf": [
+                _ref("Product"),
+                {
+                    "type": "object",
+                    "required": ["history"],
+                    "properties": {"history": {"type": "array", "items": _ref("Event")}},
+                },
+            ]
+        },
+        "Order": order,
+        "OrderWithState": {"allOf": [_ref("Order"), {"type": "object", "properties": with_state}]},
+        "Authorization": grant,
+        "AuthorizationWithState": {
+            "allOf": [_ref("Authorization"), {"type": "object", "properties": with_state}]
+        },
+        "TransactionRequest": {
+            "type": "object",
+            "required": ["raw"],
+            "properties": {"raw": {"type": "string", "description": "Signed, 0x-prefixed"}},
+        },
+        "TransactionStatus": {
+            "type": "object",
+            "required": ["transactionHash", "status"],
+            "properties": {
+                "transactionHash": HASH,
+                "function": {"type": "string"},
+                "status": {"type": "string", "enum": ["pending", "succeeded", "failed"]},
+                "block": ID,
+                "blockHash": HASH,
+                "transactionIndex": ID,
+                "gasUsed": ID,
+                "events": {"type": "array", "items": _ref("Event")},
+            },
+        },
+        **{
+            f"{name}Page": {
+                "type": "object",
+                "required": ["items", "next"],
+                "properties": {
+                    "items": {"type": "array", "items": _ref(name)},
+                    "next": {
+                        "type": ["string", "null"],
+                        "description": "Opaque cursor of the next page; null at the end",
+                    },
+                },
+            }
+            for name in ("Exchange", "Participant", "Product", "Order", "Authorization")
+        },
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}  # fmt: skip
+
+
+def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _page_params(limits: GatewayLimits) -> list[dict[str, Any]]:
+    return [
+        _query("limit", {"type": "integer", "minimum": 1, "maximum": limits.max_page_size},
+               f"Items per page (default {limits.default_page_size})"),
+        _query("cursor", {"type": "string"}, "The `next` of the previous page"),
+    ]  # fmt: skip
+
+
+def _read(
+    operation: str,
+    summary: str,
+    schema: str,
+    parameters: list[dict[str, Any]],
+    *,
+    not_found: bool = False,
+    invalid_input: bool = False,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {"200": _ok(_ref(schema)), **AUTH_PROBLEMS}
+    if invalid_input or parameters:
+        responses["400"] = _problem("A parameter is malformed")
+    if not_found:
+        responses["404"] = _problem("No such record, or not visible to the caller")
+    return {"get": {
+        "operationId": operation, "summary": summary, "security": [{"bearer": []}],
+        "parameters": parameters, "responses": {**responses, **COMMON_PROBLEMS},
+    }}  # fmt: skip
+
+
+UINT = {"type": "string", "pattern": "^[0-9]{1,78}$"}
+EXCHANGE_CODE = {"type": "string", "pattern": "^[A-Z0-9]{1,32}$"}
+
+
+def _domain_paths(limits: GatewayLimits) -> dict[str, Any]:
+    pages = _page_params(limits)
+    events_get = _read("events", "Domain events as server-sent events", "Event", [
+        _query("event", {"type": "string"}, "Event name, e.g. TradeSettled"),
+        _query("exchange", EXCHANGE_CODE, "An exchange involved"),
+        _query("product", UINT, "Product id"),
+        _query("party", ADDRESS, "A party involved"),
+        _query("order", UINT, "Order id"),
+        _query("grant", UINT, "Grant (authorization) id"),
+        _query("fromBlock", UINT, "First block (default 0); Last-Event-ID takes precedence"),
+        {"name": "Last-Event-ID", "in": "header", "required": False,
+         "schema": {"type": "string"}, "description": "Resume after this event id"},
+    ])  # fmt: skip
+    events_get["get"]["responses"]["200"] = {
+        "description": "text/event-stream: `id` (the event id), `event` (its name), `data`"
+        " (an Event as JSON); the stream follows new blocks",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+    return {
+        "/v1/exchanges": _read("listExchanges", "Every exchange (head state)", "ExchangePage", []),
+        "/v1/exchanges/{code}": _read(
+            "getExchange",
+            "One exchange",
+            "Exchange",
+            [_path("code", {"type": "string"})],
+            not_found=True,
+        ),
+        "/v1/participants": _read(
+            "listParticipants", "Registered participants", "ParticipantPage", pages
+        ),
+        "/v1/participants/{address}": _read(
+            "getParticipant",
+            "One participant",
+            "Participant",
+            [_path("address", ADDRESS)],
+            not_found=True,
+            invalid_input=True,
+        ),
+        "/v1/products": _read(
+            "searchProducts",
+            "Search product listings",
+            "ProductPage",
+            [
+                _query("exchange", EXCHANGE_CODE, "Listing exchange code"),
+                _query(
+                    "category",
+                    {"type": "string", "pattern": "^0x[0-9a-fA-F]{64}$"},
+                    "Category (bytes32)",
+                ),
+                _query(
+                    "classification",
+                    {"type": "string", "enum": ["general", "important", "core"]},
+                    "GB/T 43697 classification",
+                ),
+                _query(
+                    "rights",
+                    {"type": "string"},
+                    "Rights every result offers, comma-separated: holding, processing-use,"
+                    " operation",
+                ),
+                _query(
+                    "status",
+                    {
+                        "type": "string",
+                        "enum": [
+                            "submitted",
+                            "listed",
+                            "rejected",
+                            "suspended",
+                            "revoked",
+                            "delisted",
+                        ],
+                    },
+                    "Listing status",
+                ),
+                _query(
+                    "q",
+                    {"type": "string", "minLength": 1, "maxLength": 200},
+                    "Words of the title, each whole or its beginning (case-insensitive)",
+                ),
+                *pages,
+            ],
+        ),
+        "/v1/products/{productId}": _read(
+            "getProduct",
+            "A product with its recognition and history",
+            "ProductWithHistory",
+            [_path("productId", UINT)],
+            not_found=True,
+        ),
+        "/v1/orders": _read(
+            "listOrders",
+            "The caller's orders (its exchange's for an operator; all for a regulator)",
+            "OrderPage",
+            pages,
+        ),
+        "/v1/orders/{orderId}": _read(
+            "getOrder",
+            "An order visible to the caller, with its state and events",
+            "OrderWithState",
+            [_path("orderId", UINT)],
+            not_found=True,
+        ),
+        "/v1/authorizations": _read(
+            "listAuthorizations",
+            "The caller's authorizations (grants)",
+            "AuthorizationPage",
+            pages,
+        ),
+        "/v1/authorizations/{grantId}": _read(
+            "getAuthorization",
+            "An authorization visible to the caller",
+            "AuthorizationWithState",
+            [_path("grantId", UINT)],
+            not_found=True,
+        ),
+        "/v1/transactions": {
+            "post": {
+                "operationId": "submitTransaction",
+                "summary": "Relay a transaction the caller signed, after checking its role",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    _query(
+                        "wait",
+                        {"type": "string", "enum": ["true", "false"]},
+                        f"Wait up to {limits.wait_timeout_seconds:g} s for the block",
+                    )
+                ],
+                "requestBody": _json_body("TransactionRequest"),
+                "responses": {
+                    "200": _ok(_ref("TransactionStatus"), "Included in a block (with wait=true)"),
+                    "202": _ok(_ref("TransactionStatus"), "Accepted into the pool"),
+                    **_body_problems(),
+                    **AUTH_PROBLEMS,
+                    "403": _problem(
+                        "Signed by another account, or a function outside the caller's roles"
+                    ),
+                    **COMMON_PROBLEMS,
+                },
+            }
+        },
+        "/v1/transactions/{hash}": _read(
+            "getTransaction",
+            "A transaction's status with its decoded domain events",
+            "TransactionStatus",
+            [_path("hash", HASH)],
+            not_found=True,
+        ),
+        "/v1/events": events_get,
+    }
+
+
+def _paths(limits: GatewayLimits) -> dict[str, Any]:
+    return {
+        **_domain_paths(limits),
+        "/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "responses": {"200": _ok({"type": "object"}), **COMMON_PROBLEMS},
+            }
+        },
+        "/v1/auth/challenge": {
+            "post": {
+                "operationId": "authChallenge",
+                "summary": "An EIP-4361 message to sign, with a single-use nonce",
+                "requestBody": _json_body("ChallengeRequest"),
+                "responses": {
+                    "200": _ok(_ref("Challenge")),
+                    **_body_problems(),
+                    "503": _problem("Too many open challenges"),
+                    **COMMON_PROBLEMS,
+                },
+            }
+        },
+        "/v1/auth/login": {
+            "post": {
+                "operationId": "authLogin",
+                "summary": "Exchange a signed challenge for a bearer token",
+                "requestBody": _json_body("LoginRequest"),
+                "responses": {
+                    "200": _ok(_ref("Token")),
+                    **_body_problems(),
+                    "401": _problem("Not an open challenge, expired, used, or a bad signature"),
+                    **COMMON_PROBLEMS,
+                },
+            }
+        },
+        "/v1/me": {
+            "get": {
+                "operationId": "me",
+                "summary": "The caller's roles in the head state",
+                "security": [{"bearer": []}],
+                "responses": {"200": _ok(_ref("Me")), **AUTH_PROBLEMS, **COMMON_PROBLEMS},
+            }
+        },
+    }
+
+
+def openapi_document(limits: GatewayLimits) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Data Circulation Ledger gateway",
+            "version": "1",
+            "description": "Participants, exchanges and regulators read the domain records"
+            " and relay their own signed transactions. Sign in with Ethereum (EIP-4361)."
+            f" Bodies up to {limits.max_body_bytes} bytes; pages up to"
+            f" {limits.max_page_size} items; {limits.rate_per_second:g} requests per second"
+            f" per caller (bursts of {limits.burst}).",
+        },
+        "paths": _paths(limits),
+        "components": {
+            "schemas": {**_schemas(limits), **_domain_schemas()},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
