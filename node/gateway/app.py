@@ -16,6 +16,7 @@ from aiohttp.typedefs import Handler
 from node.gateway.context import BEARER, GATEWAY, Gateway, gateway
 from node.gateway.openapi import openapi_document
 from node.gateway.problems import PROBLEM_CONTENT_TYPE, Problem
+from node.gateway.routes_audit import routes as audit_routes
 from node.gateway.routes_auth import routes as auth_routes
 from node.gateway.routes_events import routes as event_routes
 from node.gateway.routes_reads import routes as read_routes
@@ -41,6 +42,7 @@ def create_gateway_app(state: Gateway) -> web.Application:
     app.router.add_routes(read_routes)
     app.router.add_routes(transaction_routes)
     app.router.add_routes(event_routes)
+    app.router.add_routes(audit_routes)
     return app
 
 
