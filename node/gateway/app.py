@@ -7,6 +7,7 @@ starve another behind the same address), else its IP address.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 
@@ -43,7 +44,13 @@ def create_gateway_app(state: Gateway) -> web.Application:
     app.router.add_routes(transaction_routes)
     app.router.add_routes(event_routes)
     app.router.add_routes(audit_routes)
+    app.on_cleanup.append(_close_audit_desk)
     return app
+
+
+async def _close_audit_desk(app: web.Application) -> None:
+    """The desk's thread reads the database: it must end before the node closes it."""
+    await asyncio.get_running_loop().run_in_executor(None, app[GATEWAY].audit.close)
 
 
 async def _openapi(request: web.Request) -> web.Response:
