@@ -36,7 +36,8 @@ browser:
 install: $(INSTALLED) $(SOLC) $(CLIENTS) browser
 
 devnet: install
-	$(BIN)/dcl devnet --validators 1 --datadir $(DEVNET_DIR) --ws 127.0.0.1:8546 --gateway 127.0.0.1:8547
+	$(BIN)/dcl devnet --validators 1 --datadir $(DEVNET_DIR) --consortium genesis/consortium.toml \
+		--ws 127.0.0.1:8546 --gateway 127.0.0.1:8547
 
 test: install
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider

@@ -24,7 +24,7 @@ from node.chain.ledger import GenesisMismatchError
 from node.chain_transfer import export_chain, import_chain
 from node.consensus.describe import decode_and_describe, describe_extra_data, parse_hex
 from node.datadir import DataDir, DataDirError, init_datadir
-from node.devnet import DevnetError
+from node.devnet import DevnetError, create_network
 from node.devnet import run as run_devnet
 from node.gateway.limits import GatewayLimits
 from node.logs import configure_logging
@@ -251,8 +251,11 @@ def cmd_genesis_new(args: argparse.Namespace) -> None:
         print(f"warning: {args.consortium} is marked DEV ONLY: {DEV_ONLY_WARNING}")
 
 
-def _check_devnet_ports(ports: tuple[int, int | None, int], nodes: int) -> None:
-    """Node i listens on each first port + i: the three ranges must not overlap."""
+def _check_devnet_ports(
+    ports: tuple[int, int | None, int], nodes: int, gateway: int | None = None
+) -> None:
+    """Node i listens on each first port + i: the three ranges must not overlap, nor hold the
+    observer's gateway port."""
     ranges = [
         (name, first)
         for name, first in zip(("--rpc", "--ws", "--p2p-port"), ports, strict=True)
@@ -266,26 +269,50 @@ def _check_devnet_ports(ports: tuple[int, int | None, int], nodes: int) -> None:
                     f" {other_first}..{other_first + nodes - 1} (node i listens on each first"
                     " port + i)"
                 )
+    for name, first in ranges:
+        if gateway and first <= gateway < first + nodes:
+            raise UsageError(
+                f"--gateway port {gateway} lies in the {name} ports {first}..{first + nodes - 1}"
+            )
+
+
+def _gateway_options(args: argparse.Namespace) -> list[str]:
+    """The ``dcl run`` options that serve the gateway as asked (none without ``--gateway``)."""
+    if args.gateway is None:
+        return []
+    host, port = args.gateway
+    return [
+        "--gateway", f"{host}:{port}",
+        "--gateway-rate", str(args.gateway_rate),
+        "--gateway-burst", str(args.gateway_burst),
+    ]  # fmt: skip
 
 
 def cmd_devnet(args: argparse.Namespace) -> None:
     """A network with the well-known DEV ONLY keys, created on first use: N validator
-    processes and an observer, or (``--validators 1``) one validator in this process."""
+    processes and an observer (which serves the gateway), or (``--validators 1``) one
+    validator in this process."""
     if args.validators < 1:
         raise UsageError("--validators must be at least 1")
     if args.validators > 1:
-        if args.gateway is not None:
-            raise UsageError("--gateway is served by the one-validator devnet (--validators 1)")
         host, port = args.rpc
         ws_port = None if args.ws is None else args.ws[1]
         ports = (port, ws_port, args.p2p_port)
-        _check_devnet_ports(ports, args.validators + 1)
-        run_devnet(args.datadir, args.validators, host, ports, args.log_level)
+        gateway_port = None if args.gateway is None else args.gateway[1]
+        _check_devnet_ports(ports, args.validators + 1, gateway_port)
+        run_devnet(
+            args.datadir,
+            args.validators,
+            host,
+            ports,
+            args.log_level,
+            consortium=args.consortium,
+            gateway=_gateway_options(args),
+        )
         return
     network = args.datadir / "network"
     node_dir = args.datadir / "validator-1"
-    if not (network / "genesis.json").exists():
-        write_network(network, validators=1, accounts=5, dev_only_keys=True)
+    create_network(network, 1, args.consortium)
     if not DataDir(node_dir).is_initialised():
         init_datadir(node_dir, network / "genesis.json", network / "validator-1" / "key")
     accounts = json.loads((network / "dev-only-accounts.json").read_text())["accounts"]
@@ -392,6 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
     devnet.add_argument("--datadir", type=Path, default=Path("devnet-data"))
     devnet.add_argument("--validators", type=int, default=4, help="validator processes")
     devnet.add_argument("--p2p-port", type=int, default=30303, help="first peer-to-peer port")
+    devnet.add_argument(
+        "--consortium",
+        type=Path,
+        help="when the devnet is created: predeploy the system contracts for this consortium"
+        " file (e.g. genesis/consortium.toml); its first N exchanges run the validators",
+    )
     _add_rpc_options(devnet)
     devnet.set_defaults(handler=cmd_devnet)
 

@@ -4,7 +4,8 @@ Each node is its own ``dcl run`` process (as in production, each executes every 
 own), so the devnet shows real consensus: proposer rotation, round changes when one is
 stopped. Ports: JSON-RPC ``rpc_port + i``, WebSocket ``ws_port + i`` (when asked for) and
 peer-to-peer ``p2p_port + i`` for validator i (0-based), the observer next after them; an RPC
-port of 0 lets each process pick its own.
+port of 0 lets each process pick its own. The observer alone serves the gateway (when asked
+for): it follows the chain without voting, as a regulator's node does.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from genesis.consortium import load_consortium
 from genesis.generator import write_network
 from node.chain.genesis import load_genesis
 from node.datadir import DataDir, init_datadir, read_key
+from node.gateway.chain_views import market_predeployed
 from node.p2p.peer_url import PeerUrl, node_public_key
 
-URL_LINE = re.compile(r"^\s+(JSON-RPC|WebSocket|P2P)\s+(\S+)")
+URL_LINE = re.compile(r"^\s+(JSON-RPC|WebSocket|Gateway|P2P)\s+(\S+)")
 STARTUP_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 20
 
@@ -41,7 +44,32 @@ class DevnetNode:
     process: subprocess.Popen[str] | None = None
     rpc_url: str = ""
     ws_url: str = ""
+    gateway_url: str = ""
     p2p_url: str = ""
+
+
+def create_network(network: Path, validators: int, consortium: Path | None) -> None:
+    """Write the devnet's network on first use (DEV ONLY keys); an existing one must have
+    ``validators`` validators, and the system contracts if ``consortium`` is given."""
+    if not (network / "genesis.json").exists():
+        write_network(
+            network,
+            validators=validators,
+            accounts=5,
+            dev_only_keys=True,
+            consortium=None if consortium is None else load_consortium(consortium),
+        )
+    listed = load_genesis(network / "genesis.json")
+    if listed.qbft is None or len(_validators_of(network)) != validators:
+        raise DevnetError(
+            f"{network.parent} holds a network of {len(_validators_of(network))} validators;"
+            " use another --datadir"
+        )
+    if consortium is not None and not market_predeployed(listed):
+        raise DevnetError(
+            f"{network.parent} holds a network without the system contracts; use another"
+            " --datadir for --consortium"
+        )
 
 
 def prepare(
@@ -51,17 +79,14 @@ def prepare(
     rpc_port: int,
     p2p_port: int,
     ws_port: int | None = None,
+    *,
+    consortium: Path | None = None,
+    gateway: list[str] | None = None,
 ) -> list[DevnetNode]:
-    """Create (on first use) the network, the data directories and each node's arguments."""
+    """Create (on first use) the network, the data directories and each node's arguments;
+    ``gateway`` holds the observer's gateway options (``--gateway HOST:PORT ...``)."""
     network = root / "network"
-    if not (network / "genesis.json").exists():
-        write_network(network, validators=validators, accounts=5, dev_only_keys=True)
-    listed = load_genesis(network / "genesis.json")
-    if listed.qbft is None or len(_validators_of(network)) != validators:
-        raise DevnetError(
-            f"{root} holds a network of {len(_validators_of(network))} validators;"
-            " use another --datadir"
-        )
+    create_network(network, validators, consortium)
     nodes: list[DevnetNode] = []
     urls: list[PeerUrl] = []
     for index in range(validators):
@@ -94,6 +119,7 @@ def prepare(
                 *_common(observer_dir, host, (rpc_port, ws_port, p2p_port), validators),
                 "--observer",
                 *peers,
+                *(gateway or []),
             ],
         )
     )
@@ -129,6 +155,8 @@ def _watch(node: DevnetNode, ready: threading.Event, log_level: str) -> None:
             node.rpc_url = match.group(2)
         elif match and match.group(1) == "WebSocket":
             node.ws_url = match.group(2)
+        elif match and match.group(1) == "Gateway":
+            node.gateway_url = match.group(2)
         elif match:
             node.p2p_url = match.group(2)
         if "Press Ctrl-C" in line:
@@ -144,10 +172,15 @@ def run(
     host: str,
     ports: tuple[int, int | None, int],
     log_level: str,
+    *,
+    consortium: Path | None = None,
+    gateway: list[str] | None = None,
 ) -> None:
     """Start the devnet with the first (RPC, WebSocket or None, P2P) ports; Ctrl-C stops it."""
     rpc_port, ws_port, p2p_port = ports
-    nodes = prepare(root, validators, host, rpc_port, p2p_port, ws_port)
+    nodes = prepare(
+        root, validators, host, rpc_port, p2p_port, ws_port, consortium=consortium, gateway=gateway
+    )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -198,6 +231,8 @@ def _print(root: Path, nodes: list[DevnetNode]) -> None:
         lines.append(f"  {node.name:<13} JSON-RPC {node.rpc_url}")
         if node.ws_url:
             lines.append(f"  {'':<13} WS       {node.ws_url}")
+        if node.gateway_url:
+            lines.append(f"  {'':<13} Gateway  {node.gateway_url}")
         lines.append(f"  {'':<13} P2P      {node.p2p_url}")
     lines.append(f"  genesis       {network / 'genesis.json'}")
     lines.append("  dev accounts  (DEV ONLY keys)")

@@ -31,6 +31,7 @@ from node.chain.seals import address_of
 from node.consensus.config import QbftConfig as ConsensusConfig
 from node.datadir import DataDir
 from node.gateway.app import create_gateway_app
+from node.gateway.chain_views import market_predeployed
 from node.gateway.context import Gateway
 from node.gateway.heads import HeadSignal
 from node.gateway.limits import GatewayLimits
@@ -83,6 +84,10 @@ class NodeConfig:
     gateway_limits: GatewayLimits = field(default_factory=GatewayLimits)
 
 
+class GatewayWithoutMarketError(ValueError):
+    """``--gateway`` on a chain whose genesis holds no system contracts: nothing to serve."""
+
+
 class Node:
     """Implements :class:`node.rpc.backend.NodeBackend` for the RPC layer and
     :class:`node.gateway.backend.GatewayBackend` for the gateway."""
@@ -91,6 +96,11 @@ class Node:
         self.config = config
         data = DataDir(config.datadir)
         genesis = data.load_genesis()
+        if config.gateway_address is not None and not market_predeployed(genesis):
+            raise GatewayWithoutMarketError(
+                "--gateway serves the system contracts' market, which this chain's genesis does"
+                " not hold (make the network with `dcl genesis new --consortium FILE`)"
+            )
         self._key = data.load_key()
         self.address = Address(address_of(self._key))
         self._db = LevelDB(data.chaindata)
@@ -197,6 +207,11 @@ class Node:
         return self.address in self._ledger.validators_after(self._head)
 
     async def start(self) -> None:
+        if self.config.gateway_address is not None and not market_predeployed(self._ledger.genesis):
+            raise GatewayWithoutMarketError(
+                "--gateway serves the system contracts' market, which this chain's genesis does"
+                " not hold (make the network with `dcl genesis new --consortium FILE`)"
+            )
         app = create_rpc_app(self, self.config.rpc_limits)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()

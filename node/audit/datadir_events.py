@@ -81,12 +81,25 @@ def ledger_events(
 ) -> Iterator[LedgerEvent]:
     """The decoded events of blocks ``first..last``; ``involvement`` must have seen every
     event before block ``first`` (it learns these in turn)."""
+    return chain_events(ledger.reader, ledger.db, first, last, involvement, decoder)
+
+
+def chain_events(
+    reader: ChainReader,
+    db: LevelDB,
+    first: int,
+    last: int,
+    involvement: Involvement,
+    decoder: EventDecoder | None = None,
+) -> Iterator[LedgerEvent]:
+    """``ledger_events`` over any chain reader and its database, a running node's included
+    (its committed blocks and their log index never change)."""
     chosen = decoder or EventDecoder()
     addresses = list(chosen.addresses.values())
     timestamps: dict[int, int] = {}
-    for log in matching_logs(ledger.db, first, last, addresses, []):
+    for log in matching_logs(db, first, last, addresses, []):
         if log.block_number not in timestamps:
-            header = ledger.reader.header_by_number(log.block_number)
+            header = reader.header_by_number(log.block_number)
             assert header is not None, f"canonical block {log.block_number} is missing"
             timestamps = {log.block_number: header.timestamp}
         event = chosen.decode(RawLog(log.address, log.topics, log.data))

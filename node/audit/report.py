@@ -7,11 +7,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from client.domain_events import Involvement
 from node.audit.datadir_events import ledger_events, open_ledger
 from node.audit.figures import MarketFigures
+from node.audit.market_desk import report_chain
 from node.audit.report_html import CHART_JS, render_report
 
 
@@ -42,13 +42,13 @@ def write_report(datadir: Path, out: Path, json_out: Path | None = None) -> Repo
         for event in ledger_events(ledger, 1, head.block_number, Involvement()):
             fold.add(event)
             events += 1
-        chain: dict[str, Any] = {
-            "chain id": ledger.reader.chain_id,
-            "genesis": "0x" + ledger.genesis_hash.hex(),
-            "head block": head.block_number,
-            "head hash": "0x" + bytes(head.hash).hex(),
-            "events": events,
-        }
+        chain = report_chain(
+            ledger.reader.chain_id,
+            ledger.genesis_hash,
+            head.block_number,
+            bytes(head.hash),
+            events,
+        )
     figures = fold.figures()
     _write_atomically(out, render_report(figures, chain, CHART_JS.read_text(encoding="utf-8")))
     if json_out is not None:

@@ -18,7 +18,12 @@ the checks, in order, are:
 5. ``tx-lookup``: each transaction's lookup entry points at its block and index, and no entry
    points anywhere else.
 6. ``log-index``: the log index holds exactly the entries the receipts produce.
-7. ``state``: every node of the head state (accounts, storage, code) hashes to its key.
+7. ``domain-index``: the gateway's domain index (decoded events, their markers, the product,
+   order, grant and participant records, what ``Involvement`` learnt) holds exactly what
+   indexing every block's receipts in order produces. Its records fold every event before
+   them, so it is judged only when every check before it passed; a directory without one
+   (which the node indexes at start) has none to judge.
+8. ``state``: every node of the head state (accounts, storage, code) hashes to its key.
 """
 
 from __future__ import annotations
@@ -42,10 +47,13 @@ from node.chain.chain_reader import ChainReader
 from node.chain.ethereum_chain import EthereumChain, ethereum_genesis_header
 from node.chain.genesis import Genesis, genesis_state_root, qbft_genesis_header
 from node.chain.header_rules import check_commit_seals
+from node.storage.domain_index import DomainIndexWriter
 from node.storage.leveldb import LevelDB
 from node.storage.log_index import index_block_logs
 from node.storage.schema import (
     CHAIN_ID_KEY,
+    DOMAIN_HEAD_KEY,
+    DOMAIN_PREFIX,
     GENESIS_HASH_KEY,
     LOG_ADDRESS_PREFIX,
     LOG_POSITION_BYTES,
@@ -61,6 +69,7 @@ VERIFY_CHECKS = (
     "receipts",
     "tx-lookup",
     "log-index",
+    "domain-index",
     "state",
 )
 MAX_FINDINGS_PER_CHECK = 20
@@ -131,6 +140,8 @@ def verify_db(db: LevelDB, genesis: Genesis) -> VerifyResult:
     damaged = _Damaged(_check_bodies(db, headers, found), unverified_from=len(headers))
     result.transactions = _check_tx_lookup(db, reader, headers, damaged, found)
     _check_log_index(db, reader, headers, damaged, found)
+    if head is not None and not result.findings:
+        _check_domain_index(db, reader, headers, found)
     if head is not None:
         _check_state(db, head, found)
     return result
@@ -368,6 +379,39 @@ def _check_log_index(
             found.add("log-index", key, "an index entry differs from the log it copies")
     for key in sorted(set(wanted) - seen):
         found.add("log-index", key, "an index entry the receipts produce is missing")
+
+
+class _SortedMemoryDB(MemoryDB):
+    """An in-memory store the domain index writer can read back in key order."""
+
+    def iterate_range(self, start: bytes, stop: bytes) -> Iterator[tuple[bytes, bytes]]:
+        yield from sorted((k, v) for k, v in self.kv_store.items() if start <= k < stop)
+
+
+def _check_domain_index(
+    db: LevelDB, reader: ChainReader, headers: list[BlockHeaderAPI], found: _Findings
+) -> None:
+    """A directory with no domain index at all (a kept replay, one made before the index
+    existed) is indexed by the node at start: nothing to judge yet."""
+    stop = DOMAIN_PREFIX[:-1] + b";"
+    if next(db.iterate_range(DOMAIN_PREFIX, stop), None) is None:
+        return
+    expected = _SortedMemoryDB()
+    writer = DomainIndexWriter(expected)
+    for header in headers[1:]:
+        hashes = [tx.hash for tx in reader.block(header).transactions]
+        writer.index_block(expected, header.block_number, hashes, reader.receipts(header))
+    expected[DOMAIN_HEAD_KEY] = (len(headers) - 1).to_bytes(8, "big")
+    wanted = expected.kv_store
+    seen: set[bytes] = set()
+    for key, value in db.iterate_range(DOMAIN_PREFIX, stop):
+        seen.add(key)
+        if key not in wanted:
+            found.add("domain-index", key, "an entry no event of the chain produces")
+        elif wanted[key] != value:
+            found.add("domain-index", key, "an entry differs from what the events produce")
+    for key in sorted(set(wanted) - seen):
+        found.add("domain-index", key, "an entry the events produce is missing")
 
 
 def _check_state(db: LevelDB, head: BlockHeaderAPI, found: _Findings) -> None:

@@ -7,6 +7,7 @@ starve another behind the same address), else its IP address.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 
@@ -16,6 +17,7 @@ from aiohttp.typedefs import Handler
 from node.gateway.context import BEARER, GATEWAY, Gateway, gateway
 from node.gateway.openapi import openapi_document
 from node.gateway.problems import PROBLEM_CONTENT_TYPE, Problem
+from node.gateway.routes_audit import routes as audit_routes
 from node.gateway.routes_auth import routes as auth_routes
 from node.gateway.routes_events import routes as event_routes
 from node.gateway.routes_reads import routes as read_routes
@@ -41,7 +43,14 @@ def create_gateway_app(state: Gateway) -> web.Application:
     app.router.add_routes(read_routes)
     app.router.add_routes(transaction_routes)
     app.router.add_routes(event_routes)
+    app.router.add_routes(audit_routes)
+    app.on_cleanup.append(_close_audit_desk)
     return app
+
+
+async def _close_audit_desk(app: web.Application) -> None:
+    """The desk's thread reads the database: it must end before the node closes it."""
+    await asyncio.get_running_loop().run_in_executor(None, app[GATEWAY].audit.close)
 
 
 async def _openapi(request: web.Request) -> web.Response:

@@ -15,6 +15,8 @@ from eth_utils import to_checksum_address
 
 from client.artifacts import load_artifact
 from client.contracts import system_address
+from client.domain_events import SYSTEM_CONTRACTS
+from node.chain.genesis import Genesis
 from node.gateway.abi import abi_types, selector
 from node.rpc.execution import CallRunner, Deadline
 from node.rpc.params import CallArgs
@@ -56,3 +58,13 @@ def _named(entry: dict[str, Any], value: Any) -> Any:
     if kind == "address":
         return to_checksum_address(value)
     return value
+
+
+def market_predeployed(genesis: Genesis) -> bool:
+    """Whether the genesis holds the six system contracts, the only thing the gateway serves
+    (a network made with ``dcl genesis new --consortium FILE``)."""
+    for name in SYSTEM_CONTRACTS:
+        account = genesis.alloc.get(Address(bytes.fromhex(system_address(name)[2:])))
+        if account is None or not account.code:
+            return False
+    return True

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from node.gateway.audit_desk import LiveDesk
 from node.gateway.auth import ChallengeBook, Session, TokenSigner
 from node.gateway.backend import GatewayBackend
 from node.gateway.heads import HeadSignal
@@ -31,6 +32,8 @@ class Gateway:
     challenges: ChallengeBook = field(init=False)
     tokens: TokenSigner = field(init=False)
     rate: RateLimiter = field(init=False)
+    audit: LiveDesk = field(init=False, default_factory=LiveDesk)
+    """The regulator's desk, folded on first use."""
     _roles: dict[str, CallerRoles] = field(init=False, default_factory=dict)
     _roles_head: bytes = field(init=False, default=b"")
 

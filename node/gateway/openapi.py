@@ -295,6 +295,91 @@ def _domain_schemas() -> dict[str, Any]:
     }
 
 
+MONEY = {"type": "string", "pattern": "^[0-9]{1,78}$", "description": "ISO 4217 minor units"}
+NULLABLE_ID = {"type": ["integer", "null"], "minimum": 0}
+
+
+def _object(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    """An object whose every property is required."""
+    schema = {"type": "object", "required": list(properties), "properties": properties}
+    return {**schema, "description": description} if description else schema
+
+
+def _audit_schemas() -> dict[str, Any]:
+    parties = {
+        "buyer": ADDRESS, "seller": ADDRESS,
+        "buyerExchange": {"type": "string"}, "sellerExchange": {"type": "string"},
+        "exchanges": STRING_LIST, "parties": {"type": "array", "items": ADDRESS},
+    }  # fmt: skip
+    bill = _object({
+        "billNo": ID, "status": {"type": "string"}, "amount": MONEY, "refund": MONEY,
+        "units": ID, "dispute": {"type": "string", "enum": ["none", "open", "resolved"]},
+        "cleared": {"type": "boolean"}, "paidAt": ID, "deliveredAt": ID, "settledAt": ID,
+    })  # fmt: skip
+    order = _object({
+        "orderId": ID, "productId": ID, "version": ID, **parties, "createdInBlock": ID,
+        "transactionHash": HASH, "status": {"type": "string"}, "frozen": {"type": "boolean"},
+        "contractType": {"type": "string"}, "contractHash": HASH, "quantity": ID,
+        "unitPrice": MONEY, "currency": {"type": "string"}, "metered": {"type": "boolean"},
+        "crossBorder": {"type": "boolean"}, "buyerJurisdiction": {"type": "string"},
+        "destinations": STRING_LIST, "needsExportBasis": {"type": "boolean"},
+        "grantId": NULLABLE_ID, "grantRevoked": {"type": "boolean"},
+        "bills": {"type": "array", "items": bill}, "disputes": ID,
+    }, "An order in the head state, with its bills")  # fmt: skip
+    grant = _object({
+        "grantId": ID, "productId": ID, "grantee": ADDRESS, "grantor": ADDRESS,
+        "orderId": NULLABLE_ID, "exchanges": STRING_LIST,
+        "parties": {"type": "array", "items": ADDRESS}, "issuedInBlock": ID,
+        "transactionHash": HASH, "status": {"type": "string", "enum": ["active", "revoked"]},
+        "uses": ID, "maxUses": {"type": "integer", "minimum": 0, "description": "0: unlimited"},
+        "terms": {"type": "object"},
+        "revocation": {"oneOf": [{"type": "null"}, _object({
+            "reason": {"type": "string"}, "by": ADDRESS, "reasonHash": HASH, "block": ID,
+        })]},
+    }, "An authorization (grant) with its uses")  # fmt: skip
+    mediation = _object({
+        "round": ID, "outcome": {"type": "string"}, "refund": MONEY, "documentHash": HASH,
+        "proposalHash": HASH, "proposedBy": ADDRESS, "block": ID,
+        "acceptedBy": {"type": "array", "items": ADDRESS},
+    })  # fmt: skip
+    resolution = _object({
+        "kind": {"type": "string", "enum": ["mediation", "arbitral-award", "court-judgment"]},
+        "outcome": {"type": "string", "enum": ["refund", "partial", "release"]},
+        "refund": MONEY, "documentHash": HASH, "billStatus": {"type": "string"},
+        "by": ADDRESS, "block": ID, "transactionHash": HASH,
+    })  # fmt: skip
+    dispute = _object({
+        "id": {"type": "string", "description": "Position of its DisputeRaised event"},
+        "orderId": ID, "billNo": ID, "productId": ID,
+        "state": {"type": "string", "enum": ["open", "resolved"]}, **parties,
+        "amount": MONEY, "currency": {"type": "string"}, "raisedBy": ADDRESS,
+        "reasonHash": HASH, "raisedAt": ID, "raisedInBlock": ID, "transactionHash": HASH,
+        "mediation": {"type": "array", "items": mediation},
+        "resolution": {"oneOf": [{"type": "null"}, resolution]},
+    }, "A dispute of one bill, with its mediation and resolution")  # fmt: skip
+    figures = _object({
+        "chain": _object({
+            "chain id": ID, "genesis": HASH, "head block": ID, "head hash": HASH, "events": ID,
+        }),
+        "figures": {"type": "object", "description": "As `dcl audit report --json`"},
+    }, "The audit report's figures, as of the head block")  # fmt: skip
+    return {
+        "AuditOrder": order,
+        "AuditAuthorization": grant,
+        "AuditDispute": dispute,
+        "AuditFigures": figures,
+        **{
+            f"{name}Page": _object({
+                "items": {"type": "array", "items": _ref(name)},
+                "next": {"type": ["string", "null"],
+                         "description": "Opaque cursor of the next page; null at the end"},
+                "asOfBlock": ID,
+            })
+            for name in ("AuditOrder", "AuditAuthorization", "AuditDispute")
+        },
+    }  # fmt: skip
+
+
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema,
             "description": description}  # fmt: skip
@@ -488,9 +573,65 @@ def _domain_paths(limits: GatewayLimits) -> dict[str, Any]:
     }
 
 
+def _regulator_read(
+    operation: str, summary: str, schema: str, parameters: list[dict[str, Any]]
+) -> dict[str, Any]:
+    path = _read(operation, summary, schema, parameters)
+    path["get"]["responses"]["403"] = _problem("The caller is not a regulator")
+    return path
+
+
+BOOLEAN = {"type": "string", "enum": ["true", "false"]}
+
+
+def _audit_paths(limits: GatewayLimits) -> dict[str, Any]:
+    pages = _page_params(limits)
+    scope = [
+        _query("exchange", EXCHANGE_CODE, "An exchange involved"),
+        _query("party", ADDRESS, "A party involved (buyer, seller, grantee, grantor)"),
+    ]
+    return {
+        "/v1/audit/figures": _regulator_read(
+            "auditFigures", "The audit report's figures, live (regulators)", "AuditFigures", []
+        ),
+        "/v1/audit/orders": _regulator_read(
+            "auditOrders", "Every order, filtered (regulators)", "AuditOrderPage", [
+                _query("status", {"type": "string", "enum": ["created", "accepted", "cancelled"]},
+                       "Order status"),
+                _query("frozen", BOOLEAN, "Frozen by a regulator"),
+                _query("crossBorder", BOOLEAN, "Buyer outside the mainland or data sent abroad"),
+                _query("disputed", BOOLEAN, "A dispute was raised on one of its bills"),
+                *scope, _query("product", UINT, "Product id"), *pages,
+            ],
+        ),
+        "/v1/audit/authorizations": _regulator_read(
+            "auditAuthorizations", "Every authorization, filtered (regulators)",
+            "AuditAuthorizationPage", [
+                _query("status", {"type": "string", "enum": ["active", "revoked"]},
+                       "Grant status"),
+                *scope, _query("product", UINT, "Product id"),
+                _query("order", UINT, "The order that bought it"), *pages,
+            ],
+        ),
+        "/v1/audit/disputes": _regulator_read(
+            "auditDisputes", "Every dispute, in the order raised (regulators)",
+            "AuditDisputePage", [
+                _query("state", {"type": "string", "enum": ["open", "resolved"]},
+                       "Open or resolved"),
+                _query("resolution",
+                       {"type": "string",
+                        "enum": ["mediation", "arbitral-award", "court-judgment"]},
+                       "How it was resolved"),
+                *scope, _query("order", UINT, "Order id"), *pages,
+            ],
+        ),
+    }  # fmt: skip
+
+
 def _paths(limits: GatewayLimits) -> dict[str, Any]:
     return {
         **_domain_paths(limits),
+        **_audit_paths(limits),
         "/openapi.json": {
             "get": {
                 "operationId": "openapi",
@@ -549,7 +690,7 @@ def openapi_document(limits: GatewayLimits) -> dict[str, Any]:
         },
         "paths": _paths(limits),
         "components": {
-            "schemas": {**_schemas(limits), **_domain_schemas()},
+            "schemas": {**_schemas(limits), **_domain_schemas(), **_audit_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

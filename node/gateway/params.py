@@ -93,6 +93,16 @@ class Query:
             self._fail(name, "expected true or false")
         return value == "true"
 
+    def boolean(self, name: str) -> bool | None:
+        """A filter that is either ``true``, ``false`` or absent (None)."""
+        value = self._values.get(name)
+        if value is None:
+            return None
+        if value not in ("true", "false"):
+            self._fail(name, "expected true or false")
+            return None
+        return value == "true"
+
     def limit(self) -> int:
         value = self._values.get("limit")
         maximum = self._limits.max_page_size

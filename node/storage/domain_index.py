@@ -16,8 +16,8 @@ restarted node continues where it stopped. Nothing here decodes a log but
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 from eth.abc import DatabaseAPI, ReceiptAPI
 from eth_abi.exceptions import DecodingError
@@ -34,7 +34,6 @@ from client.domain_events import (
     UnknownEventError,
     to_json,
 )
-from node.storage.leveldb import LevelDB
 from node.storage.schema import (
     DOMAIN_BY_EXCHANGE_PREFIX,
     DOMAIN_BY_GRANT_PREFIX,
@@ -93,7 +92,16 @@ def _address(text: str) -> bytes:
     return bytes.fromhex(text[2:])
 
 
-def load_involvement(db: LevelDB) -> Involvement:
+class IndexStore(Protocol):
+    """What the writer reads back of its database: the node's LevelDB, or the in-memory store
+    ``dcl audit verify-db`` rebuilds the index into."""
+
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def iterate_range(self, start: bytes, stop: bytes) -> Iterator[tuple[bytes, bytes]]: ...
+
+
+def load_involvement(db: IndexStore) -> Involvement:
     """What ``Involvement`` had learnt when the last indexed block was written."""
     involvement = Involvement()
     end = DOMAIN_INVOLVEMENT_PREFIX[:-1] + bytes([DOMAIN_INVOLVEMENT_PREFIX[-1] + 1])
@@ -118,7 +126,7 @@ def load_involvement(db: LevelDB) -> Involvement:
 class DomainIndexWriter:
     """Indexes blocks in chain order; run by the chain's single writer thread."""
 
-    def __init__(self, db: LevelDB, decoder: EventDecoder | None = None) -> None:
+    def __init__(self, db: IndexStore, decoder: EventDecoder | None = None) -> None:
         self._db = db
         self._decoder = decoder or EventDecoder()
         self._system = frozenset(self._decoder.addresses.values())

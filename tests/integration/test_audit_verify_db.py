@@ -1,8 +1,8 @@
 """``dcl audit verify-db`` on a copy of the data directory the contracts' scenario left on a
 real node: untouched, every check passes; each kind of record altered behind the node's back
 with plyvel (a header, a seal, the canonical index, the head pointer, a transaction or receipt
-trie node, a transaction lookup, the log index, the head state, the genesis record) is named
-with the check that found it and its LevelDB key."""
+trie node, a transaction lookup, the log index, the domain index, the head state, the genesis
+record) is named with the check that found it and its LevelDB key."""
 
 from __future__ import annotations
 
@@ -28,7 +28,16 @@ from node.chain.chain_reader import ChainReader
 from node.chain.extra_data import decode_extra_data, encode_extra_data
 from node.datadir import DataDir
 from node.storage.leveldb import LevelDB
-from node.storage.schema import GENESIS_HASH_KEY, log_record_key, log_topic_key
+from node.storage.schema import (
+    DOMAIN_BY_PARTY_PREFIX,
+    DOMAIN_EVENT_PREFIX,
+    DOMAIN_ORDER_PREFIX,
+    DOMAIN_PREFIX,
+    GENESIS_HASH_KEY,
+    domain_id,
+    log_record_key,
+    log_topic_key,
+)
 from tests.support.block_bytes import flip
 from tests.support.node_process import run_dcl, running_node
 from tests.support.rpc_compat import FIXTURES
@@ -232,6 +241,21 @@ ALTERATIONS: dict[
         lambda db, f: db.put(log_topic_key(0, b"\x42" * 32, BAD << 32), b""),
         lambda f: [("log-index", log_topic_key(0, b"\x42" * 32, BAD << 32))],
     ),
+    "an order record of the domain index": (
+        lambda db, f: altered(db, DOMAIN_ORDER_PREFIX + domain_id(1)),
+        lambda f: [("domain-index", DOMAIN_ORDER_PREFIX + domain_id(1))],
+    ),
+    "an invented domain event marker": (
+        lambda db, f: db.put(
+            DOMAIN_BY_PARTY_PREFIX + b"\x42" * 20 + (BAD << 32).to_bytes(12, "big"), b""
+        ),
+        lambda f: [
+            (
+                "domain-index",
+                DOMAIN_BY_PARTY_PREFIX + b"\x42" * 20 + (BAD << 32).to_bytes(12, "big"),
+            )
+        ],
+    ),
     "the head state root node": (
         lambda db, f: altered(db, f.head_state_root),
         lambda f: [("state", f.head_state_root)],
@@ -259,6 +283,22 @@ def test_each_kind_of_altered_record_is_named_with_its_check_and_key(
     with behind_the_nodes_back(copy) as db:
         alter(db, facts)
     assert findings(copy) == expected(facts)
+
+
+def test_a_deleted_domain_event_is_named_with_its_key(copy: Path) -> None:
+    with behind_the_nodes_back(copy) as db:
+        event = next(db.iterator(prefix=DOMAIN_EVENT_PREFIX, include_value=False))
+        db.delete(event)
+    assert findings(copy) == [("domain-index", event)]
+
+
+def test_a_directory_without_a_domain_index_passes_since_the_node_indexes_it_at_start(
+    copy: Path,
+) -> None:
+    with behind_the_nodes_back(copy) as db:
+        for key in list(db.iterator(prefix=DOMAIN_PREFIX, include_value=False)):
+            db.delete(key)
+    assert findings(copy) == []
 
 
 def test_a_deleted_log_marker_is_named_with_its_key(copy: Path) -> None:

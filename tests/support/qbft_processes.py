@@ -69,12 +69,13 @@ class QbftNetwork:
         self.allowlist.write_text("".join(f"{m.url}\n" for m in self.observers))
         return member
 
-    def start(self, member: Member, *, log_level: str = "info") -> NodeProcess:
+    def start(self, member: Member, *extra: str, log_level: str = "info") -> NodeProcess:
+        """Start ``member`` dialling every validator, with ``extra`` ``dcl run`` options."""
         peers = [m.url for m in self.validators if m is not member]
         arguments = [
             "--p2p", f"127.0.0.1:{member.url.port}",
             *(arg for url in peers for arg in ("--peer", str(url))),
-            "--max-round-timeout", self.max_round_timeout,
+            "--max-round-timeout", self.max_round_timeout, *extra,
         ]  # fmt: skip
         if member.observer:
             arguments.append("--observer")

@@ -9,8 +9,8 @@ protocol; the client SDK never imports the node, so it can be installed and used
 there), and its offline certificate verifier opens no connection; certificates are built from
 the chain reader, knowing no interface; the genesis generator builds files from the chain
 rules and the client's bindings, never from a running node; the audit reads files and stopped
-data directories, never a running node or the network, and its figures and report page are
-pure;
+data directories, never a running node or the network, and its figures, report page and
+regulator's desk are pure;
 the gateway reaches the node only through its backend protocol, and its sign-in, limit and
 call rules are pure.
 """
@@ -103,6 +103,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # Pure cores of the audit tools: figures and the report page from decoded events.
     "node/audit/figures.py": ("plyvel", "pyarrow", "node.storage", "node.chain", "os", "pathlib"),
     "node/audit/report_html.py": ("plyvel", "pyarrow", "node.storage", "node.chain", "os"),
+    "node/audit/market_desk.py": ("plyvel", "pyarrow", "node.storage", "node.chain", "os"),
     # The gateway reaches the node only through its backend protocol; its rules are pure.
     "node/gateway": (
         "node.service",

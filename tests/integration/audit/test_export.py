@@ -1,7 +1,8 @@
 """`dcl audit export` on the market scenario's stopped node: the export read back (with the
-csv module, with pyarrow, as JSON lines) equals the events the node's own eth_getLogs served,
-decoded through EventDecoder; a second run adds exactly the events of the new blocks; and
-every refusal leaves the export directory as it was."""
+csv module, with pyarrow, as JSON lines) equals the events the gateway serves a regulator and
+those the node's own eth_getLogs served, decoded through EventDecoder; a second run adds
+exactly the events of the new blocks; and every refusal leaves the export directory as it
+was."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from node.chain.ledger import Ledger
 from node.datadir import DataDir
 from node.storage.leveldb import LevelDB
 from tests.integration.audit.conftest import FORMATS, AuditChain, audit_export, snapshot
-from tests.support.node_process import make_network
+from tests.support.gateway import GatewayClient, gateway_url, replayed_events
+from tests.support.market_node import regulator
+from tests.support.node_process import make_network, running_node
 
 COMMON = ("block_number", "block_timestamp", "transaction_hash", "log_index", "contract")
 
@@ -86,6 +89,58 @@ def second(audit_chain: AuditChain, tmp_path_factory: pytest.TempPathFactory) ->
         shutil.copytree(audit_chain.exports / f"{chosen}-first", out)
         done[chosen] = (out, audit_export(audit_chain.datadir, out, chosen))
     return done
+
+
+@pytest.fixture(scope="module")
+def served(audit_chain: AuditChain, tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    """Every event the gateway serves a regulator (``GET /v1/events``), from a node run on a
+    copy of the scenario's data directory after both stages."""
+    copy = tmp_path_factory.mktemp("served") / "node"
+    shutil.copytree(audit_chain.datadir, copy)
+    with running_node(copy, "--no-empty-blocks", "--gateway", "127.0.0.1:0") as node:
+        client = GatewayClient(gateway_url(node))
+        frames = replayed_events(client, client.sign_in(regulator()), fromBlock="1")
+    return [frame["data"] for frame in frames]
+
+
+def as_served(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Exported rows as the gateway's events say the same things."""
+    return [
+        (r["block_number"], r["log_index"], r["transaction_hash"], r["contract"], r["event"],
+         r["exchanges"], r["parties"], r["fields"])
+        for r in rows
+    ]  # fmt: skip
+
+
+def gateway_rows(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (e["block"], e["logIndex"], e["transactionHash"], e["contract"], e["event"],
+         e["exchanges"], e["parties"], e["args"])
+        for e in events
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("chosen", FORMATS)
+def test_the_first_export_equals_the_events_the_gateway_serves_a_regulator(
+    audit_chain: AuditChain, served: list[dict[str, Any]], chosen: str
+) -> None:
+    exported = READERS[chosen](audit_chain.exports / f"{chosen}-first")
+    first = [e for e in served if e["block"] <= audit_chain.first_head]
+    assert as_served(exported) == gateway_rows(first)
+    assert len(first) == len(audit_chain.first_events)
+
+
+@pytest.mark.parametrize("chosen", FORMATS)
+def test_a_second_export_adds_exactly_the_events_the_gateway_serves_for_the_new_blocks(
+    audit_chain: AuditChain, served: list[dict[str, Any]], second: dict[str, Any], chosen: str
+) -> None:
+    out, done = second[chosen]
+    assert done.returncode == 0, done.stderr
+    previous = len(READERS[chosen](audit_chain.exports / f"{chosen}-first"))
+    added = READERS[chosen](out)[previous:]
+    new = [e for e in served if e["block"] > audit_chain.first_head]
+    assert as_served(added) == gateway_rows(new)
+    assert len(new) == len(audit_chain.new_events) > 0
 
 
 @pytest.mark.parametrize("chosen", FORMATS)

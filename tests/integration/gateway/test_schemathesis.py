@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from eth_account.signers.local import LocalAccount
+
 from tests.support.gateway_market import GatewayMarket
+from tests.support.market_node import regulator
 
 SEED = "1"
 EXAMPLES = "5"
@@ -18,10 +21,10 @@ CHECKS = (
 )
 
 
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(
-    market: GatewayMarket, tmp_path: Path
-) -> None:
-    token = market.gateway.sign_in(market.buyer)
+def schemathesis(
+    market: GatewayMarket, account: LocalAccount, directory: Path, *filters: str
+) -> subprocess.CompletedProcess[str]:
+    token = market.gateway.sign_in(account)
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
         "run", market.gateway.url + "/openapi.json",
@@ -32,9 +35,26 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         "--checks", CHECKS,
         "--exclude-path", "/v1/events",
         "--request-timeout", "30",
+        *filters,
     ]  # fmt: skip
-    run = subprocess.run(
-        command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
-    )  # its example database lands in tmp_path, not in the repository
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=directory
+    )  # its example database lands in the directory, not in the repository
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(
+    market: GatewayMarket, tmp_path: Path
+) -> None:
+    run = schemathesis(market, market.buyer, tmp_path)
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
-    assert "Tested: 15" in run.stdout
+    assert "Tested: 19" in run.stdout
+
+
+def test_schemathesis_as_a_regulator_finds_the_audit_answers_as_documented(
+    market: GatewayMarket, tmp_path: Path
+) -> None:
+    """A participant is refused the audit routes (403, documented): a regulator gets their
+    answers, which must match their schemas too."""
+    run = schemathesis(market, regulator(), tmp_path, "--include-path-regex", "^/v1/audit/")
+    assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
+    assert "Tested: 4" in run.stdout

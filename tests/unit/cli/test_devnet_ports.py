@@ -38,3 +38,16 @@ def test_peer_ports_overlapping_the_json_rpc_ports_are_refused(
         "dcl: error: --rpc ports 9000..9002 overlap --p2p-port ports 9002..9004"
         " (node i listens on each first port + i)\n",
     )
+
+
+def test_a_gateway_port_inside_a_port_range_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, err = devnet(
+        capsys, tmp_path / "devnet", "--rpc", "127.0.0.1:8545", "--gateway", "127.0.0.1:8547"
+    )
+    assert (code, err) == (
+        1,
+        "dcl: error: --gateway port 8547 lies in the --rpc ports 8545..8547\n",
+    )
+    assert not (tmp_path / "devnet").exists()
