@@ -115,7 +115,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     **{
         f"node/gateway/{module}.py": ("aiohttp", "asyncio", "plyvel", "node.storage")
-        for module in ("auth", "siwe", "limits", "call_rules", "problems", "abi")
+        for module in ("auth", "siwe", "limits", "call_rules", "problems")
     },
 }
 
