@@ -238,7 +238,7 @@ class Product:
         return all(entry.exchange != exchange for entry in self.not_recognised_by)
 
 
-def _listing_terms(terms: Mapping[str, Any]) -> ListingTerms:
+def parse_listing_terms(terms: Mapping[str, Any]) -> ListingTerms:
     return ListingTerms(
         title=terms["title"],
         category=_bytes(terms["category"]),
@@ -269,7 +269,7 @@ def parse_product(document: Any) -> Product:
             suspended_by_regulator=bool(document["suspendedByRegulator"]),
             compliance_evaluator=document["complianceEvaluator"],
             content_hash=document["contentHash"],
-            terms=_listing_terms(document["terms"]),
+            terms=parse_listing_terms(document["terms"]),
             not_recognised_by=tuple(
                 NonRecognition(
                     e["exchange"], e["reasonCode"], e["reasonHash"], e["recordedBy"], e["block"]

@@ -1,0 +1,292 @@
+"""``dcl-client`` commands over the gateway: sign in, list and review products, trade, follow
+events, fetch certificates. Each prints JSON (an event stream: one JSON line per event).
+
+Hash arguments (evidence, contract, reasons) take 32 bytes as 0x hex, or any other text, which
+is hashed with keccak-256 (so ``--evidence "bank transfer 2024-117"`` records its hash).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from eth_utils import keccak
+
+from client.commands.output import print_json
+from client.commands.session import gateway_client, signed_in, unlock
+from client.sdk import (
+    Classification,
+    ContractType,
+    EventFilters,
+    GrantRequest,
+    ListingTerms,
+    ProductStatus,
+    Right,
+    TransactionStatus,
+)
+from client.sdk.models import parse_listing_terms
+
+_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+DAY = 86_400
+
+
+class UsageError(Exception):
+    """The command's input cannot be used (an unreadable file, a malformed value)."""
+
+
+def hash_arg(text: str) -> bytes:
+    """32 bytes given as 0x hex, or the keccak-256 of any other text."""
+    return bytes.fromhex(text[2:]) if _HASH.match(text) else keccak(text=text)
+
+
+def _transaction(status: TransactionStatus) -> None:
+    print_json(status)
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    with signed_in(args, unlock(args)) as client:
+        print_json({"address": client.account.address if client.account else None,
+                    "gateway": args.gateway, "identity": client.me()})  # fmt: skip
+    return 0
+
+
+def cmd_me(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=False) as client:
+        print_json(client.me())
+    return 0
+
+
+def cmd_products_search(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=False) as client:
+        page = client.search_products(
+            text=args.text,
+            exchange=args.exchange,
+            category=None if args.category is None else hash_arg(args.category),
+            classification=args.classification,
+            rights=args.rights or (),
+            status=args.status,
+            cursor=args.cursor,
+            limit=args.limit,
+        )
+        print_json(page)
+    return 0
+
+
+def cmd_products_show(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=False) as client:
+        print_json(client.product(args.product_id))
+    return 0
+
+
+def read_terms(path: Path, supplier: str) -> ListingTerms:
+    """A terms file: an object shaped as a product's ``terms`` in the gateway's answers;
+    ``deliveryAccount`` defaults to the supplier, the hashes to zero, the flags to false."""
+    try:
+        given = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read the terms file {path}: {error}") from error
+    if not isinstance(given, dict):
+        raise UsageError(f"{path} must hold a JSON object")
+    defaults: dict[str, Any] = {
+        "deliveryAccount": supplier,
+        "personalInformation": False,
+        "exportAllowed": False,
+        "complianceReportHash": "0x" + "00" * 32,
+    }
+    try:
+        return parse_listing_terms({**defaults, **given})
+    except (KeyError, TypeError, ValueError) as error:
+        raise UsageError(f"{path}: not listing terms: {error!r}") from error
+
+
+def cmd_products_submit(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=True) as client:
+        assert client.account is not None
+        terms = read_terms(args.terms, client.account.address)
+        _transaction(client.submit_product(args.exchange, terms))
+    return 0
+
+
+def cmd_products_approve(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=True) as client:
+        _transaction(client.approve_product(args.product_id, args.version))
+    return 0
+
+
+def cmd_orders_list(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=False) as client:
+        print_json(client.orders(cursor=args.cursor, limit=args.limit))
+    return 0
+
+
+def cmd_orders_show(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=False) as client:
+        print_json(client.order(args.order_id))
+    return 0
+
+
+def cmd_orders_create(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=True) as client:
+        now = client.chain().head_timestamp
+        grant = GrantRequest(
+            right=args.right,
+            purpose_code=args.purpose,
+            valid_from=now,
+            valid_until=now + args.valid_days * DAY,
+            max_uses=args.max_uses,
+        )
+        request = client.quote_order(
+            args.product,
+            buyer_exchange=args.buyer_exchange,
+            grant=grant,
+            contract_hash=hash_arg(args.contract),
+            quantity=args.quantity,
+            contract_type=args.contract_type,
+        )
+        _transaction(client.create_order(request))
+    return 0
+
+
+def _order_step(args: argparse.Namespace, act: Any) -> int:
+    with gateway_client(args, signing=True) as client:
+        _transaction(act(client))
+    return 0
+
+
+def cmd_orders_accept(args: argparse.Namespace) -> int:
+    return _order_step(args, lambda c: c.accept_order(args.order_id))
+
+
+def cmd_orders_pay(args: argparse.Namespace) -> int:
+    evidence = hash_arg(args.evidence)
+    return _order_step(args, lambda c: c.record_payment(args.order_id, evidence, bill=args.bill))
+
+
+def cmd_orders_deliver(args: argparse.Namespace) -> int:
+    evidence = hash_arg(args.evidence)
+    return _order_step(args, lambda c: c.deliver(args.order_id, evidence))
+
+
+def cmd_orders_confirm(args: argparse.Namespace) -> int:
+    return _order_step(args, lambda c: c.confirm(args.order_id, bill=args.bill))
+
+
+def cmd_orders_cancel(args: argparse.Namespace) -> int:
+    return _order_step(args, lambda c: c.cancel_order(args.order_id))
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    filters = EventFilters(
+        event=args.event, exchange=args.exchange, product=args.product, party=args.party,
+        order=args.order, grant=None, from_block=args.from_block,
+    )  # fmt: skip
+    with (
+        gateway_client(args, signing=False) as client,
+        client.events(filters, last_event_id=args.last_event_id, follow=args.follow) as stream,
+    ):
+        for event in stream:
+            print_json(event, lines=True)
+    return 0
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=False) as client:
+        document = client.certificate(args.order_id, bill=args.bill)
+    text = json.dumps(document, indent=2)
+    if args.out is None:
+        print(text)
+    else:
+        args.out.write_text(text + "\n")
+        print_json({"orderId": args.order_id, "written": str(args.out)})
+    return 0
+
+
+def _page_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, help="items per page (up to 100)")
+    parser.add_argument("--cursor", help="the `next` of the previous page")
+
+
+def add_market_commands(
+    commands: argparse._SubParsersAction, common: argparse.ArgumentParser
+) -> None:
+    def command(group: Any, name: str, handler: Any, text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = group.add_parser(name, parents=[common], help=text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    command(commands, "login", cmd_login, "sign in (EIP-4361) and keep the session")
+    command(commands, "me", cmd_me, "the account's roles in the head state")
+
+    products = commands.add_parser("products", help="search, show, submit and approve listings")
+    group = products.add_subparsers(dest="products_command", required=True)
+    search = command(group, "search", cmd_products_search, "search listings (one page)")
+    search.add_argument("--text", help="words of the title, whole or their beginning")
+    search.add_argument("--exchange", help="listing exchange code")
+    search.add_argument("--category", help="category: 0x + 32 bytes, or text to hash")
+    search.add_argument("--classification", type=Classification, choices=list(Classification))
+    search.add_argument(
+        "--rights", type=lambda t: [Right(r) for r in t.split(",")], help="e.g. processing-use"
+    )
+    search.add_argument("--status", type=ProductStatus, choices=list(ProductStatus)[1:])
+    _page_options(search)
+    show = command(group, "show", cmd_products_show, "a listing with its recognition and history")
+    show.add_argument("product_id", type=int)
+    submit = command(group, "submit", cmd_products_submit, "submit a listing for review")
+    submit.add_argument("--exchange", required=True, help="the exchange to review and list it")
+    submit.add_argument("--terms", type=Path, required=True, help="the listing terms (JSON)")
+    approve = command(group, "approve", cmd_products_approve, "approve a version (operator)")
+    approve.add_argument("product_id", type=int)
+    approve.add_argument("--version", type=int, required=True)
+
+    orders = commands.add_parser("orders", help="the order lifecycle")
+    group = orders.add_subparsers(dest="orders_command", required=True)
+    _page_options(command(group, "list", cmd_orders_list, "the orders visible to the account"))
+    command(group, "show", cmd_orders_show, "an order's state and events").add_argument(
+        "order_id", type=int
+    )
+    create = command(group, "create", cmd_orders_create, "order a listed product (buyer)")
+    create.add_argument("--product", type=int, required=True)
+    create.add_argument("--buyer-exchange", required=True, help="the buyer's exchange code")
+    create.add_argument("--quantity", type=int, default=1)
+    create.add_argument("--contract", required=True, help="the signed contract: hash or text")
+    create.add_argument(
+        "--contract-type", type=ContractType, choices=list(ContractType),
+        default=ContractType.DATA_PROVISION,
+    )  # fmt: skip
+    create.add_argument("--right", type=Right, choices=list(Right), required=True)
+    create.add_argument("--purpose", required=True, help="purpose code, e.g. CREDIT-RISK")
+    create.add_argument("--valid-days", type=int, default=365, help="the grant's window")
+    create.add_argument("--max-uses", type=int, default=0, help="0: unlimited")
+    for name, handler, text in (
+        ("accept", cmd_orders_accept, "accept an order (supplier)"),
+        ("pay", cmd_orders_pay, "record payment evidence (the buyer's exchange)"),
+        ("deliver", cmd_orders_deliver, "record delivery evidence (supplier)"),
+        ("confirm", cmd_orders_confirm, "confirm delivery: the bill settles (buyer)"),
+        ("cancel", cmd_orders_cancel, "cancel (or consent to cancel) an order"),
+    ):
+        step = command(group, name, handler, text)
+        step.add_argument("order_id", type=int)
+        if name in ("pay", "deliver"):
+            step.add_argument("--evidence", required=True, help="hash, or text to hash")
+        if name in ("pay", "confirm"):
+            step.add_argument("--bill", type=int, default=0)
+
+    events = command(commands, "events", cmd_events, "domain events as JSON lines")
+    events.add_argument("--event", help="an event name, e.g. TradeSettled")
+    events.add_argument("--exchange")
+    events.add_argument("--product", type=int)
+    events.add_argument("--party")
+    events.add_argument("--order", type=int)
+    events.add_argument("--from-block", type=int)
+    events.add_argument("--last-event-id", help="resume after this event")
+    events.add_argument("--follow", action="store_true", help="keep following new blocks")
+
+    certificate = command(
+        commands, "certificate", cmd_certificate, "fetch a settled order's trade certificate"
+    )
+    certificate.add_argument("order_id", type=int)
+    certificate.add_argument("--bill", type=int)
+    certificate.add_argument("--out", type=Path, help="write it here (else print it)")
