@@ -81,7 +81,9 @@ def list_product(supplier: Client, reviewer: Client, exchange: str, title: str) 
     """Submitted by ``supplier`` at ``exchange``, approved by ``reviewer`` (its operator)."""
     assert supplier.account is not None
     terms = listing_terms(supplier.account.address, title, frozenset({Right.PROCESSING_USE}))
-    product_id = int(supplier.submit_product(exchange, terms).event("ProductSubmitted").args["productId"])
+    product_id = int(
+        supplier.submit_product(exchange, terms).event("ProductSubmitted").args["productId"]
+    )
     reviewer.approve_product(product_id, 1)
     return product_id
 
