@@ -25,6 +25,7 @@ from client.sdk import (
     ListingTerms,
     ProductStatus,
     Right,
+    Role,
     TransactionStatus,
 )
 from client.sdk.models import parse_listing_terms
@@ -56,6 +57,25 @@ def cmd_login(args: argparse.Namespace) -> int:
 def cmd_me(args: argparse.Namespace) -> int:
     with gateway_client(args, signing=False) as client:
         print_json(client.me())
+    return 0
+
+
+def cmd_participants_register(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=True) as client:
+        _transaction(
+            client.register_participant(
+                args.address,
+                args.roles,
+                credit_code_hash=hash_arg(args.credit_code_hash),
+                jurisdiction=args.jurisdiction,
+            )
+        )
+    return 0
+
+
+def cmd_participants_show(args: argparse.Namespace) -> int:
+    with gateway_client(args, signing=False) as client:
+        print_json(client.participant(args.address))
     return 0
 
 
@@ -219,6 +239,24 @@ def add_market_commands(
 
     command(commands, "login", cmd_login, "sign in (EIP-4361) and keep the session")
     command(commands, "me", cmd_me, "the account's roles in the head state")
+
+    participants = commands.add_parser("participants", help="register and show participants")
+    group = participants.add_subparsers(dest="participants_command", required=True)
+    register = command(
+        group, "register", cmd_participants_register, "register a participant (operator)"
+    )
+    register.add_argument("address")
+    register.add_argument(
+        "--roles", type=lambda t: [Role(r) for r in t.split(",")], required=True,
+        help="comma-separated: " + ", ".join(Role),
+    )  # fmt: skip
+    register.add_argument("--jurisdiction", default="CN", help="ISO 3166 code (default CN)")
+    register.add_argument(
+        "--credit-code-hash", required=True, help="the consortium's keyed hash of its credit code"
+    )
+    command(group, "show", cmd_participants_show, "a participant's registration").add_argument(
+        "address"
+    )
 
     products = commands.add_parser("products", help="search, show, submit and approve listings")
     group = products.add_subparsers(dest="products_command", required=True)

@@ -28,7 +28,7 @@ from client.sdk import (
 )
 from client.sdk.errors import NotFound
 from tests.support.market_node import operator, participant
-from tests.support.sdk_market import A, B, PRICE, SdkNode, h, listing_terms, register, usage
+from tests.support.sdk_market import PRICE, A, B, SdkNode, h, listing_terms, register, usage
 
 SUPPLIER, BUYER = participant(11), participant(12)
 TITLE = "Container throughput by berth, daily"
