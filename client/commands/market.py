@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,13 @@ from client.commands.output import print_json
 from client.commands.session import gateway_client, signed_in, unlock
 from client.sdk import (
     Classification,
+    Client,
     ContractType,
     EventFilters,
     GrantRequest,
     ListingTerms,
+    Page,
+    Product,
     ProductStatus,
     Right,
     Role,
@@ -43,62 +47,53 @@ def hash_arg(text: str) -> bytes:
     return bytes.fromhex(text[2:]) if _HASH.match(text) else keccak(text=text)
 
 
-def _transaction(status: TransactionStatus) -> None:
-    print_json(status)
+Action = Callable[[argparse.Namespace, Client], Any]
+"""A command's work with a signed-in client; what it returns is printed as JSON."""
+
+
+def reading(action: Action) -> Callable[[argparse.Namespace], int]:
+    """A command that reads: on the kept session if there is one, without the key."""
+    return lambda args: _run(args, action, signing=False)
+
+
+def signing(action: Action) -> Callable[[argparse.Namespace], int]:
+    """A command that signs a transaction: the key is unlocked."""
+    return lambda args: _run(args, action, signing=True)
+
+
+def _run(args: argparse.Namespace, action: Action, *, signing: bool) -> int:
+    with gateway_client(args, signing=signing) as client:
+        print_json(action(args, client))
+    return 0
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    with signed_in(args, unlock(args)) as client:
-        print_json({"address": client.account.address if client.account else None,
-                    "gateway": args.gateway, "identity": client.me()})  # fmt: skip
+    account = unlock(args)
+    with signed_in(args, account) as client:
+        print_json({"address": account.address, "gateway": args.gateway, "identity": client.me()})
     return 0
 
 
-def cmd_me(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=False) as client:
-        print_json(client.me())
-    return 0
+def register_participant(args: argparse.Namespace, client: Client) -> TransactionStatus:
+    return client.register_participant(
+        args.address,
+        args.roles,
+        credit_code_hash=hash_arg(args.credit_code_hash),
+        jurisdiction=args.jurisdiction,
+    )
 
 
-def cmd_participants_register(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=True) as client:
-        _transaction(
-            client.register_participant(
-                args.address,
-                args.roles,
-                credit_code_hash=hash_arg(args.credit_code_hash),
-                jurisdiction=args.jurisdiction,
-            )
-        )
-    return 0
-
-
-def cmd_participants_show(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=False) as client:
-        print_json(client.participant(args.address))
-    return 0
-
-
-def cmd_products_search(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=False) as client:
-        page = client.search_products(
-            text=args.text,
-            exchange=args.exchange,
-            category=None if args.category is None else hash_arg(args.category),
-            classification=args.classification,
-            rights=args.rights or (),
-            status=args.status,
-            cursor=args.cursor,
-            limit=args.limit,
-        )
-        print_json(page)
-    return 0
-
-
-def cmd_products_show(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=False) as client:
-        print_json(client.product(args.product_id))
-    return 0
+def search_products(args: argparse.Namespace, client: Client) -> Page[Product]:
+    return client.search_products(
+        text=args.text,
+        exchange=args.exchange,
+        category=None if args.category is None else hash_arg(args.category),
+        classification=args.classification,
+        rights=args.rights or (),
+        status=args.status,
+        cursor=args.cursor,
+        limit=args.limit,
+    )
 
 
 def read_terms(path: Path, supplier: str) -> ListingTerms:
@@ -122,80 +117,47 @@ def read_terms(path: Path, supplier: str) -> ListingTerms:
         raise UsageError(f"{path}: not listing terms: {error!r}") from error
 
 
-def cmd_products_submit(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=True) as client:
-        assert client.account is not None
-        terms = read_terms(args.terms, client.account.address)
-        _transaction(client.submit_product(args.exchange, terms))
-    return 0
+def submit_product(args: argparse.Namespace, client: Client) -> TransactionStatus:
+    assert client.account is not None
+    return client.submit_product(args.exchange, read_terms(args.terms, client.account.address))
 
 
-def cmd_products_approve(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=True) as client:
-        _transaction(client.approve_product(args.product_id, args.version))
-    return 0
+def create_order(args: argparse.Namespace, client: Client) -> TransactionStatus:
+    now = client.chain().head_timestamp
+    grant = GrantRequest(
+        right=args.right,
+        purpose_code=args.purpose,
+        valid_from=now,
+        valid_until=now + args.valid_days * DAY,
+        max_uses=args.max_uses,
+    )
+    request = client.quote_order(
+        args.product,
+        buyer_exchange=args.buyer_exchange,
+        grant=grant,
+        contract_hash=hash_arg(args.contract),
+        quantity=args.quantity,
+        contract_type=args.contract_type,
+    )
+    return client.create_order(request)
 
 
-def cmd_orders_list(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=False) as client:
-        print_json(client.orders(cursor=args.cursor, limit=args.limit))
-    return 0
-
-
-def cmd_orders_show(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=False) as client:
-        print_json(client.order(args.order_id))
-    return 0
-
-
-def cmd_orders_create(args: argparse.Namespace) -> int:
-    with gateway_client(args, signing=True) as client:
-        now = client.chain().head_timestamp
-        grant = GrantRequest(
-            right=args.right,
-            purpose_code=args.purpose,
-            valid_from=now,
-            valid_until=now + args.valid_days * DAY,
-            max_uses=args.max_uses,
-        )
-        request = client.quote_order(
-            args.product,
-            buyer_exchange=args.buyer_exchange,
-            grant=grant,
-            contract_hash=hash_arg(args.contract),
-            quantity=args.quantity,
-            contract_type=args.contract_type,
-        )
-        _transaction(client.create_order(request))
-    return 0
-
-
-def _order_step(args: argparse.Namespace, act: Any) -> int:
-    with gateway_client(args, signing=True) as client:
-        _transaction(act(client))
-    return 0
-
-
-def cmd_orders_accept(args: argparse.Namespace) -> int:
-    return _order_step(args, lambda c: c.accept_order(args.order_id))
-
-
-def cmd_orders_pay(args: argparse.Namespace) -> int:
-    evidence = hash_arg(args.evidence)
-    return _order_step(args, lambda c: c.record_payment(args.order_id, evidence, bill=args.bill))
-
-
-def cmd_orders_deliver(args: argparse.Namespace) -> int:
-    evidence = hash_arg(args.evidence)
-    return _order_step(args, lambda c: c.deliver(args.order_id, evidence))
-
-
-def cmd_orders_confirm(args: argparse.Namespace) -> int:
-    return _order_step(args, lambda c: c.confirm(args.order_id, bill=args.bill))
-
-
-def cmd_orders_cancel(args: argparse.Namespace) -> int:
-    return _order_step(args, lambda c: c.cancel_order(args.order_id))
+ORDER_STEPS: dict[str, tuple[Action, str]] = {
+    "accept": (lambda a, c: c.accept_order(a.order_id), "accept an order (supplier)"),
+    "pay": (
+        lambda a, c: c.record_payment(a.order_id, hash_arg(a.evidence), bill=a.bill),
+        "record payment evidence (the buyer's exchange)",
+    ),
+    "deliver": (
+        lambda a, c: c.deliver(a.order_id, hash_arg(a.evidence)),
+        "record delivery evidence (supplier)",
+    ),
+    "confirm": (
+        lambda a, c: c.confirm(a.order_id, bill=a.bill),
+        "confirm delivery: the bill settles (buyer)",
+    ),
+    "cancel": (lambda a, c: c.cancel_order(a.order_id), "cancel (or consent to cancel) an order"),
+}
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -229,6 +191,10 @@ def _page_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cursor", help="the `next` of the previous page")
 
 
+Command = Callable[[Any, str, Any, str], argparse.ArgumentParser]
+"""Adds a command (group, name, handler, help) taking the common options."""
+
+
 def add_market_commands(
     commands: argparse._SubParsersAction, common: argparse.ArgumentParser
 ) -> None:
@@ -238,12 +204,18 @@ def add_market_commands(
         return parser
 
     command(commands, "login", cmd_login, "sign in (EIP-4361) and keep the session")
-    command(commands, "me", cmd_me, "the account's roles in the head state")
+    command(commands, "me", reading(lambda a, c: c.me()), "the account's roles in the head state")
+    _participant_commands(commands, command)
+    _product_commands(commands, command)
+    _order_commands(commands, command)
+    _event_and_certificate_commands(commands, command)
 
+
+def _participant_commands(commands: argparse._SubParsersAction, command: Command) -> None:
     participants = commands.add_parser("participants", help="register and show participants")
     group = participants.add_subparsers(dest="participants_command", required=True)
     register = command(
-        group, "register", cmd_participants_register, "register a participant (operator)"
+        group, "register", signing(register_participant), "register a participant (operator)"
     )
     register.add_argument("address")
     register.add_argument(
@@ -254,13 +226,14 @@ def add_market_commands(
     register.add_argument(
         "--credit-code-hash", required=True, help="the consortium's keyed hash of its credit code"
     )
-    command(group, "show", cmd_participants_show, "a participant's registration").add_argument(
-        "address"
-    )
+    show = reading(lambda a, c: c.participant(a.address))
+    command(group, "show", show, "a participant's registration").add_argument("address")
 
+
+def _product_commands(commands: argparse._SubParsersAction, command: Command) -> None:
     products = commands.add_parser("products", help="search, show, submit and approve listings")
     group = products.add_subparsers(dest="products_command", required=True)
-    search = command(group, "search", cmd_products_search, "search listings (one page)")
+    search = command(group, "search", reading(search_products), "search listings (one page)")
     search.add_argument("--text", help="words of the title, whole or their beginning")
     search.add_argument("--exchange", help="listing exchange code")
     search.add_argument("--category", help="category: 0x + 32 bytes, or text to hash")
@@ -270,22 +243,29 @@ def add_market_commands(
     )
     search.add_argument("--status", type=ProductStatus, choices=list(ProductStatus)[1:])
     _page_options(search)
-    show = command(group, "show", cmd_products_show, "a listing with its recognition and history")
-    show.add_argument("product_id", type=int)
-    submit = command(group, "submit", cmd_products_submit, "submit a listing for review")
+    show = reading(lambda a, c: c.product(a.product_id))
+    command(group, "show", show, "a listing with its recognition and history").add_argument(
+        "product_id", type=int
+    )
+    submit = command(group, "submit", signing(submit_product), "submit a listing for review")
     submit.add_argument("--exchange", required=True, help="the exchange to review and list it")
     submit.add_argument("--terms", type=Path, required=True, help="the listing terms (JSON)")
-    approve = command(group, "approve", cmd_products_approve, "approve a version (operator)")
+    approve = command(
+        group, "approve", signing(lambda a, c: c.approve_product(a.product_id, a.version)),
+        "approve a version (operator)",
+    )  # fmt: skip
     approve.add_argument("product_id", type=int)
     approve.add_argument("--version", type=int, required=True)
 
+
+def _order_commands(commands: argparse._SubParsersAction, command: Command) -> None:
     orders = commands.add_parser("orders", help="the order lifecycle")
     group = orders.add_subparsers(dest="orders_command", required=True)
-    _page_options(command(group, "list", cmd_orders_list, "the orders visible to the account"))
-    command(group, "show", cmd_orders_show, "an order's state and events").add_argument(
-        "order_id", type=int
-    )
-    create = command(group, "create", cmd_orders_create, "order a listed product (buyer)")
+    listed = reading(lambda a, c: c.orders(cursor=a.cursor, limit=a.limit))
+    _page_options(command(group, "list", listed, "the orders visible to the account"))
+    show = reading(lambda a, c: c.order(a.order_id))
+    command(group, "show", show, "an order's state and events").add_argument("order_id", type=int)
+    create = command(group, "create", signing(create_order), "order a listed product (buyer)")
     create.add_argument("--product", type=int, required=True)
     create.add_argument("--buyer-exchange", required=True, help="the buyer's exchange code")
     create.add_argument("--quantity", type=int, default=1)
@@ -298,20 +278,16 @@ def add_market_commands(
     create.add_argument("--purpose", required=True, help="purpose code, e.g. CREDIT-RISK")
     create.add_argument("--valid-days", type=int, default=365, help="the grant's window")
     create.add_argument("--max-uses", type=int, default=0, help="0: unlimited")
-    for name, handler, text in (
-        ("accept", cmd_orders_accept, "accept an order (supplier)"),
-        ("pay", cmd_orders_pay, "record payment evidence (the buyer's exchange)"),
-        ("deliver", cmd_orders_deliver, "record delivery evidence (supplier)"),
-        ("confirm", cmd_orders_confirm, "confirm delivery: the bill settles (buyer)"),
-        ("cancel", cmd_orders_cancel, "cancel (or consent to cancel) an order"),
-    ):
-        step = command(group, name, handler, text)
+    for name, (action, text) in ORDER_STEPS.items():
+        step = command(group, name, signing(action), text)
         step.add_argument("order_id", type=int)
         if name in ("pay", "deliver"):
             step.add_argument("--evidence", required=True, help="hash, or text to hash")
         if name in ("pay", "confirm"):
             step.add_argument("--bill", type=int, default=0)
 
+
+def _event_and_certificate_commands(commands: argparse._SubParsersAction, command: Command) -> None:
     events = command(commands, "events", cmd_events, "domain events as JSON lines")
     events.add_argument("--event", help="an event name, e.g. TradeSettled")
     events.add_argument("--exchange")

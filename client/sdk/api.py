@@ -13,7 +13,7 @@ returns once its block is committed, with the domain events it emitted, and rais
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from eth_account.signers.local import LocalAccount
@@ -75,9 +75,10 @@ from client.sdk.models import (
     parse_transaction,
 )
 from client.sdk.operation import HttpRequest, HttpResponse, Operation, Sleep, endpoint
-from client.sdk.sse import StreamState
+from client.sdk.sse import EventFilters, StreamState
 
 T = TypeVar("T")
+S = TypeVar("S")
 PARTICIPANTS, PRODUCTS, SETTLEMENT = "ParticipantRegistry", "DataProductRegistry", "TradeSettlement"
 GRANTS = "AuthorizationRegistry"
 POLL_SECONDS = 1.0
@@ -88,8 +89,9 @@ def _page_params(cursor: str | None, limit: int | None) -> list[tuple[str, str]]
     return found + ([("limit", str(limit))] if limit is not None else [])
 
 
-class MarketApi:
-    """The API, whatever the transport; see :class:`client.sdk.Client` for its use."""
+class MarketApi(Generic[S]):
+    """The API, whatever the transport; see :class:`client.sdk.Client` for its use. ``S`` is
+    the transport's event stream (an iterator, or an async iterator)."""
 
     def __init__(
         self,
@@ -328,6 +330,24 @@ class MarketApi:
             return verdict_from_json(answer)
         except VerdictFormatError as error:
             raise ProtocolError(str(error)) from None
+
+    def events(
+        self,
+        filters: EventFilters | None = None,
+        *,
+        last_event_id: str | None = None,
+        follow: bool = True,
+    ) -> S:
+        """The decoded domain events the caller may see, in chain order, from ``filters``'
+        ``from_block`` or after ``last_event_id``; with ``follow``, forever (reconnecting
+        after the last event received), else until the stream has caught up. An iterator
+        (an async iterator for :class:`AsyncClient`) whose ``state.last_event_id`` is where
+        to resume another day."""
+        state = StreamState(filters or EventFilters(), last_event_id=last_event_id, follow=follow)
+        return self._open_stream(state)
+
+    def _open_stream(self, state: StreamState) -> S:
+        raise NotImplementedError
 
     def _stream_request(self, state: StreamState) -> Operation[HttpRequest]:
         """The request (re)opening an event stream, signed in if need be."""

@@ -27,7 +27,7 @@ from client.sdk.operation import (
     Sleep,
     step,
 )
-from client.sdk.sse import EventFilters, StreamState
+from client.sdk.sse import StreamState
 from client.sdk.sync_client import STREAM_READ_TIMEOUT
 
 T = TypeVar("T")
@@ -37,7 +37,7 @@ def _headers(raw: Any) -> dict[str, str]:
     return {key.lower(): value for key, value in raw.items()}
 
 
-class AsyncClient(MarketApi, AsyncRunner):
+class AsyncClient(MarketApi["AsyncEventStream"], AsyncRunner):
     """The asynchronous twin of :class:`client.sdk.Client`, with the same methods."""
 
     def __init__(
@@ -80,15 +80,7 @@ class AsyncClient(MarketApi, AsyncRunner):
             raise ConnectionFailed(f"{effect.method} {self.url}{effect.path}: {error}") from error
         return HttpResponse(answer.status, answer.reason or "", _headers(answer.headers), body)
 
-    def events(
-        self,
-        filters: EventFilters | None = None,
-        *,
-        last_event_id: str | None = None,
-        follow: bool = True,
-    ) -> AsyncEventStream:
-        """As :meth:`client.sdk.Client.events`, as an async iterator."""
-        state = StreamState(filters or EventFilters(), last_event_id=last_event_id, follow=follow)
+    def _open_stream(self, state: StreamState) -> AsyncEventStream:
         return AsyncEventStream(self, state)
 
     async def close(self) -> None:

@@ -302,6 +302,20 @@ class Order:
     events: tuple[DomainEvent, ...] = ()
 
 
+def _record(document: Any) -> dict[str, Any]:
+    """The fields an order and a grant share: where they were recorded, who they concern,
+    their terms, and (read one by one) their live state and events."""
+    return {
+        "transaction_hash": document["transactionHash"],
+        "exchanges": tuple(document["exchanges"]),
+        "parties": tuple(document["parties"]),
+        "terms": dict(document["terms"]),
+        "state": document.get("state"),
+        "as_of_block": document.get("asOfBlock"),
+        "events": _events(document, "events"),
+    }
+
+
 def parse_order(document: Any) -> Order:
     with parsing("order"):
         return Order(
@@ -312,13 +326,7 @@ def parse_order(document: Any) -> Order:
             buyer_exchange=document["buyerExchange"],
             seller_exchange=document["sellerExchange"],
             created_in_block=int(document["createdInBlock"]),
-            transaction_hash=document["transactionHash"],
-            exchanges=tuple(document["exchanges"]),
-            parties=tuple(document["parties"]),
-            terms=dict(document["terms"]),
-            state=document.get("state"),
-            as_of_block=document.get("asOfBlock"),
-            events=_events(document, "events"),
+            **_record(document),
         )
 
 
@@ -350,13 +358,7 @@ def parse_authorization(document: Any) -> Authorization:
             grantor=document["grantor"],
             order_id=int(document["orderId"]),
             issued_in_block=int(document["issuedInBlock"]),
-            transaction_hash=document["transactionHash"],
-            exchanges=tuple(document["exchanges"]),
-            parties=tuple(document["parties"]),
-            terms=dict(document["terms"]),
-            state=document.get("state"),
-            as_of_block=document.get("asOfBlock"),
-            events=_events(document, "events"),
+            **_record(document),
         )
 
 

@@ -14,7 +14,7 @@ from client.sdk.api import MarketApi
 from client.sdk.errors import ConnectionFailed, GatewayError, error_from_answer
 from client.sdk.models import DomainEvent
 from client.sdk.operation import Done, HttpRequest, HttpResponse, Operation, Sleep, SyncRunner, step
-from client.sdk.sse import EventFilters, StreamState
+from client.sdk.sse import StreamState
 
 T = TypeVar("T")
 STREAM_READ_TIMEOUT = 60.0
@@ -25,7 +25,7 @@ def _headers(raw: Any) -> dict[str, str]:
     return {key.lower(): value for key, value in raw.items()}
 
 
-class Client(MarketApi, SyncRunner):
+class Client(MarketApi["EventStream"], SyncRunner):
     """A participant's, operator's or regulator's blocking client of the gateway.
 
     ``Client("http://127.0.0.1:8547", account)`` with an eth-account ``LocalAccount`` signs in
@@ -66,17 +66,7 @@ class Client(MarketApi, SyncRunner):
             answer.status_code, answer.reason, _headers(answer.headers), answer.content
         )
 
-    def events(
-        self,
-        filters: EventFilters | None = None,
-        *,
-        last_event_id: str | None = None,
-        follow: bool = True,
-    ) -> EventStream:
-        """The decoded domain events the caller may see, in chain order, from ``filters``'
-        ``from_block`` or after ``last_event_id``; with ``follow``, forever (reconnecting
-        after the last event received), else until the stream has caught up."""
-        state = StreamState(filters or EventFilters(), last_event_id=last_event_id, follow=follow)
+    def _open_stream(self, state: StreamState) -> EventStream:
         return EventStream(self, state)
 
     def close(self) -> None:

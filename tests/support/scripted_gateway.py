@@ -31,8 +31,13 @@ def problem(
     status: int, kind: str, detail: str, *, errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> HttpResponse:  # fmt: skip
-    document: dict[str, Any] = {"type": TYPE_PREFIX + kind, "title": TITLES[kind],
-                                "status": status, "detail": detail, "instance": "/v1/x"}  # fmt: skip
+    document: dict[str, Any] = {
+        "type": TYPE_PREFIX + kind,
+        "title": TITLES[kind],
+        "status": status,
+        "detail": detail,
+        "instance": "/v1/x",
+    }
     if errors:
         document["errors"] = errors
     return HttpResponse(

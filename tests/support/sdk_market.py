@@ -48,6 +48,27 @@ class SdkNode:
         return Client(self.url, account)
 
 
+@dataclass
+class Parties:
+    """Clients of the operators of A and B, of a supplier and of a buyer."""
+
+    exchange_a: Client
+    exchange_b: Client
+    supplier: Client
+    buyer: Client
+
+
+@contextmanager
+def parties(ledger: SdkNode, supplier: LocalAccount, buyer: LocalAccount) -> Iterator[Parties]:
+    with (
+        ledger.client(operator(A)) as exchange_a,
+        ledger.client(operator(B)) as exchange_b,
+        ledger.client(supplier) as supplier_client,
+        ledger.client(buyer) as buyer_client,
+    ):
+        yield Parties(exchange_a, exchange_b, supplier_client, buyer_client)
+
+
 def listing_terms(supplier: str, title: str, rights: frozenset[Right]) -> ListingTerms:
     return ListingTerms(
         title=title,

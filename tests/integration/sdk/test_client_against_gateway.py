@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from client.sdk import Client, InvalidRequest, NotSettled, Role, TransactionFailed
-from tests.support.market_node import operator, participant
+from tests.support.market_node import participant
 from tests.support.sdk_market import (
     LISTING_FEES,
     A,
@@ -18,6 +18,7 @@ from tests.support.sdk_market import (
     SdkNode,
     h,
     list_product,
+    parties,
     register,
     usage,
 )
@@ -34,21 +35,16 @@ class OpenOrder:
 @pytest.fixture(scope="module")
 def open_order(ledger: SdkNode) -> Iterator[OpenOrder]:
     """A listing of the supplier at A and the buyer's order of it, accepted, not yet paid."""
-    with (
-        ledger.client(operator(A)) as exchange_a,
-        ledger.client(operator(B)) as exchange_b,
-        ledger.client(SUPPLIER) as supplier,
-        ledger.client(BUYER) as buyer,
-    ):
-        register(exchange_a, SUPPLIER, Role.SUPPLIER)
-        register(exchange_b, BUYER, Role.BUYER)
-        product_id = list_product(supplier, exchange_a, A, "Bonded warehouse stock levels")
-        request = buyer.quote_order(
-            product_id, buyer_exchange=B, grant=usage(buyer.chain().head_timestamp),
+    with parties(ledger, SUPPLIER, BUYER) as p:
+        register(p.exchange_a, SUPPLIER, Role.SUPPLIER)
+        register(p.exchange_b, BUYER, Role.BUYER)
+        product_id = list_product(p.supplier, p.exchange_a, A, "Bonded warehouse stock levels")
+        request = p.buyer.quote_order(
+            product_id, buyer_exchange=B, grant=usage(p.buyer.chain().head_timestamp),
             contract_hash=h("contract"),
         )  # fmt: skip
-        order_id = int(buyer.create_order(request).event("OrderCreated").args["orderId"])
-        supplier.accept_order(order_id)
+        order_id = int(p.buyer.create_order(request).event("OrderCreated").args["orderId"])
+        p.supplier.accept_order(order_id)
         yield OpenOrder(product_id, order_id)
 
 

@@ -28,7 +28,17 @@ from client.sdk import (
 )
 from client.sdk.errors import NotFound
 from tests.support.market_node import operator, participant
-from tests.support.sdk_market import PRICE, A, B, SdkNode, h, listing_terms, register, usage
+from tests.support.sdk_market import (
+    PRICE,
+    A,
+    B,
+    SdkNode,
+    h,
+    listing_terms,
+    parties,
+    register,
+    usage,
+)
 
 SUPPLIER, BUYER = participant(11), participant(12)
 TITLE = "Container throughput by berth, daily"
@@ -74,12 +84,8 @@ class Trade:
 
 @pytest.fixture(scope="module")
 def trade(ledger: SdkNode) -> Iterator[Trade]:
-    with (
-        ledger.client(operator(A)) as exchange_a,
-        ledger.client(operator(B)) as exchange_b,
-        ledger.client(SUPPLIER) as supplier,
-        ledger.client(BUYER) as buyer,
-    ):
+    with parties(ledger, SUPPLIER, BUYER) as p:
+        exchange_a, exchange_b, supplier, buyer = p.exchange_a, p.exchange_b, p.supplier, p.buyer
         register(exchange_a, SUPPLIER, Role.SUPPLIER)
         register(exchange_b, BUYER, Role.BUYER)
         terms = listing_terms(SUPPLIER.address, TITLE, frozenset({Right.PROCESSING_USE}))
