@@ -55,6 +55,7 @@ from client.sdk.models import (
     Page,
     Participant,
     Product,
+    RevertReason,
     Token,
     TransactionStatus,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "Resolution",
+    "RevertReason",
     "Right",
     "Role",
     "SignInRefused",

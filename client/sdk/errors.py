@@ -142,9 +142,10 @@ class TransactionFailed(DclError):
     """The transaction was included in a block and reverted: nothing it would have done holds."""
 
     def __init__(self, status: TransactionStatus) -> None:
+        reason = f": {status.revert}" if status.revert is not None else ""
         super().__init__(
             f"{status.function or 'the transaction'} {status.transaction_hash} reverted"
-            f" in block {status.block}"
+            f" in block {status.block}{reason}"
         )
         self.status = status
 

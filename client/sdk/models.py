@@ -363,6 +363,21 @@ def parse_authorization(document: Any) -> Authorization:
 
 
 @dataclass(frozen=True)
+class RevertReason:
+    """Why a transaction reverted: the system contracts' custom error it named."""
+
+    error: str | None
+    """E.g. ``InvalidStatus``; None when the revert data names no known error."""
+    args: Mapping[str, Any]
+    data: str
+
+    def __str__(self) -> str:
+        if self.error is None:
+            return f"revert data {self.data}"
+        return f"{self.error}({', '.join(f'{k}={v}' for k, v in self.args.items())})"
+
+
+@dataclass(frozen=True)
 class TransactionStatus:
     transaction_hash: str
     status: str
@@ -375,6 +390,8 @@ class TransactionStatus:
     gas_used: int | None = None
     events: tuple[DomainEvent, ...] = ()
     """The domain events it emitted that the caller may see."""
+    revert: RevertReason | None = None
+    """Why it failed (only when it did)."""
 
     def named(self, event: str) -> tuple[DomainEvent, ...]:
         return tuple(e for e in self.events if e.event == event)
@@ -398,4 +415,11 @@ def parse_transaction(document: Any) -> TransactionStatus:
             transaction_index=document.get("transactionIndex"),
             gas_used=document.get("gasUsed"),
             events=_events(document, "events"),
+            revert=_revert(document.get("revert")),
         )
+
+
+def _revert(document: Any) -> RevertReason | None:
+    if document is None:
+        return None
+    return RevertReason(document["error"], dict(document["args"]), document["data"])

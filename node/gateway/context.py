@@ -21,6 +21,7 @@ from node.gateway.roles import CallerRoles, read_roles
 
 BEARER = "Bearer "
 MAX_CACHED_ROLES = 10_000
+MAX_KEPT_REVERTS = 1_024
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Gateway:
     tokens: TokenSigner = field(init=False)
     rate: RateLimiter = field(init=False)
     trust_anchor: TrustAnchor | None = field(init=False, default=None)
+    reverts: dict[str, dict[str, Any]] = field(init=False, default_factory=dict)
+    """Why recent failed transactions reverted, by hash (at most ``MAX_KEPT_REVERTS``)."""
     """This chain's genesis as a certificate verifier sees it, computed at the first use."""
     _roles: dict[str, CallerRoles] = field(init=False, default_factory=dict)
     _roles_head: bytes = field(init=False, default=b"")

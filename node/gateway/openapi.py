@@ -320,6 +320,17 @@ def _domain_schemas() -> dict[str, Any]:
                 "transactionIndex": ID,
                 "gasUsed": ID,
                 "events": {"type": "array", "items": _ref("Event")},
+                "revert": {
+                    "type": "object",
+                    "description": "Why a failed transaction reverted: the custom error of"
+                    " the system contracts (null if the data names none) and its arguments",
+                    "required": ["error", "args", "data"],
+                    "properties": {
+                        "error": NULLABLE_STRING,
+                        "args": {"type": "object"},
+                        "data": {"type": "string"},
+                    },
+                },
             },
         },
         **{

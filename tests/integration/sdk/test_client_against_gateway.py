@@ -79,7 +79,7 @@ def test_a_certificate_of_an_order_not_settled_is_refused(
     )
 
 
-def test_a_reverted_transaction_raises_with_its_block(
+def test_a_reverted_transaction_raises_with_the_error_it_reverted_with(
     ledger: SdkNode, open_order: OpenOrder
 ) -> None:
     with ledger.client(SUPPLIER) as supplier, pytest.raises(TransactionFailed) as failed:
@@ -90,7 +90,15 @@ def test_a_reverted_transaction_raises_with_its_block(
         "TradeSettlement.deliver",
         (),
     )
-    assert status.block is not None
+    assert status.revert is not None
+    assert (status.revert.error, status.revert.args) == (
+        "BillNotInStatus",
+        {"orderId": open_order.order_id, "billNo": 0, "status": 1},
+    )
+    assert str(failed.value).endswith(
+        f"reverted in block {status.block}: BillNotInStatus(orderId={open_order.order_id},"
+        " billNo=0, status=1)"
+    )
 
 
 def test_a_malformed_page_size_is_a_field_error(ledger: SdkNode) -> None:
