@@ -12,7 +12,7 @@ returns once its block is committed, with the domain events it emitted, and rais
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -129,8 +129,8 @@ class MarketApi(Generic[S]):
 
     def _exchange(self, request: HttpRequest) -> Operation[HttpResponse]:
         """The answer to ``request``; a typed error for a refusal."""
-        renewed = False
-        for attempt in range(self.max_retries + 1):
+        renewed, waits = False, 0
+        while True:
             response = yield (yield from self._authorized(request))
             assert response is not None
             if response.status < 400:
@@ -140,12 +140,11 @@ class MarketApi(Generic[S]):
             )
             if isinstance(error, InvalidToken) and self.account is not None and not renewed:
                 self.token, renewed = None, True
-                continue
-            if isinstance(error, RateLimited) and attempt < self.max_retries:
+            elif isinstance(error, RateLimited) and waits < self.max_retries:
+                waits += 1
                 yield Sleep(float(error.retry_after or 1))
-                continue
-            raise error
-        raise AssertionError("unreachable: the last attempt returns or raises")
+            else:
+                raise error
 
     def _json(self, request: HttpRequest) -> Operation[Any]:
         response = yield from self._exchange(request)
@@ -199,7 +198,7 @@ class MarketApi(Generic[S]):
         """The session's account and its roles in the head state."""
         return self._parsed(self._get("/v1/me"), parse_identity)
 
-    def _parsed(self, operation: Operation[Any], parse: Any) -> Operation[Any]:
+    def _parsed(self, operation: Operation[Any], parse: Callable[[Any], T]) -> Operation[T]:
         return parse((yield from operation))
 
     # -- reads ------------------------------------------------------------------------------------

@@ -120,6 +120,17 @@ def test_an_expired_token_is_renewed_once_and_the_request_repeated() -> None:
     assert dict(gateway.requests[-1].headers)["Authorization"] == "Bearer token-2"
 
 
+def test_a_token_is_renewed_even_when_no_retries_are_allowed() -> None:
+    gateway = signed_in(
+        problem(401, "invalid-token", "the token expired; sign in again"),
+        challenge_for(ACCOUNT.address),
+        token_for(ACCOUNT.address, "token-2"),
+        ok(ME),
+        max_retries=0,
+    )
+    assert gateway.me().address == ACCOUNT.address
+
+
 def test_a_token_refused_again_after_renewal_is_an_error() -> None:
     refused = problem(401, "invalid-token", "the token was not issued by this gateway")
     gateway = signed_in(
