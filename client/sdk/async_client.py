@@ -27,8 +27,7 @@ from client.sdk.operation import (
     Sleep,
     step,
 )
-from client.sdk.sse import StreamState
-from client.sdk.sync_client import STREAM_READ_TIMEOUT
+from client.sdk.sse import STREAM_READ_TIMEOUT, StreamState
 
 T = TypeVar("T")
 

@@ -19,6 +19,8 @@ from client.sdk.operation import HttpRequest
 EVENTS_PATH = "/v1/events"
 _THROUGH = re.compile(r"^: through block (\d+)$")
 MAX_RECONNECT_DELAY = 30.0
+STREAM_READ_TIMEOUT = 60.0
+"""The gateway sends a keep-alive every 15 s; a silent minute means the connection is gone."""
 
 
 @dataclass(frozen=True)

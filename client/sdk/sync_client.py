@@ -14,11 +14,9 @@ from client.sdk.api import MarketApi
 from client.sdk.errors import ConnectionFailed, GatewayError, error_from_answer
 from client.sdk.models import DomainEvent
 from client.sdk.operation import Done, HttpRequest, HttpResponse, Operation, Sleep, SyncRunner, step
-from client.sdk.sse import StreamState
+from client.sdk.sse import STREAM_READ_TIMEOUT, StreamState
 
 T = TypeVar("T")
-STREAM_READ_TIMEOUT = 60.0
-"""The gateway sends a keep-alive every 15 s; a silent minute means the connection is gone."""
 
 
 def _headers(raw: Any) -> dict[str, str]:
@@ -120,8 +118,8 @@ class EventStream(Iterator[DomainEvent]):
                             answer.status_code, answer.reason, _headers(answer.headers),
                             answer.content,
                         )  # fmt: skip
-                    for line in answer.iter_lines(decode_unicode=True):
-                        event = self.state.feed(str(line))
+                    for line in answer.iter_lines():
+                        event = self.state.feed(line.decode())
                         if event is not None:
                             yield event
                         if self.state.done:
