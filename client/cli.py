@@ -1,10 +1,15 @@
-"""The ``dcl-client`` command: inspect a node from outside it, and verify trade certificates
-offline (exit 0 valid, 1 invalid, 2 unreadable input)."""
+"""The ``dcl-client`` command: keys in encrypted keystore files, the market's actions through
+the participant gateway, and trade certificates verified offline.
+
+Exit codes: 0 done (a certificate valid); 1 refused (a gateway problem, a reverted transaction,
+a wrong password, a certificate invalid); 2 unusable input (unreadable files, bad values).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +18,13 @@ from typing import Any
 from requests.exceptions import RequestException
 
 from client.certificate import GenesisFileError, Verdict, verify_certificate
+from client.commands.keys import add_key_commands
+from client.commands.market import UsageError, add_market_commands
+from client.commands.output import describe_error, fail
+from client.commands.session import DEFAULT_GATEWAY
 from client.connection import connect
+from client.keystore import KeystoreError
+from client.sdk.errors import DclError
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -69,9 +80,30 @@ def cmd_verify_certificate(args: argparse.Namespace) -> int:
     return 0 if verdict.valid else 1
 
 
+def common_options() -> argparse.ArgumentParser:
+    """The options every gateway and key command takes, after its name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", help="keys and sessions (default $DCL_HOME or ~/.dcl)")
+    common.add_argument(
+        "--gateway",
+        default=os.environ.get("DCL_GATEWAY", DEFAULT_GATEWAY),
+        help="the gateway's URL (default $DCL_GATEWAY or %(default)s)",
+    )
+    common.add_argument("--account", help="the key's address (default: the keystore's only key)")
+    common.add_argument(
+        "--password-file", type=Path, help="the key's password on its first line (else a prompt)"
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dcl-client", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="dcl-client", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
+    common = common_options()
+    add_key_commands(commands, common)
+    add_market_commands(commands, common)
     status = commands.add_parser("status", help="show a node's chain id and head block")
     status.add_argument("--rpc", default="http://127.0.0.1:8545", help="JSON-RPC URL")
     status.set_defaults(handler=cmd_status)
@@ -90,11 +122,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except RequestException as error:
-        print(f"dcl-client: error: cannot reach {args.rpc}: {error}", file=sys.stderr)
+        fail(f"cannot reach {args.rpc}: {error}")
         return 1
-    except CommandError as error:
-        print(f"dcl-client: error: {error}", file=sys.stderr)
+    except (DclError, KeystoreError) as error:
+        fail(describe_error(error) if isinstance(error, DclError) else str(error))
+        return 1
+    except (CommandError, UsageError, ValueError) as error:
+        fail(str(error))
         return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
+from client.abi import canonical_type
 from client.artifacts import load_artifact
 from client.contracts import decode_exchange_code, system_address
 
@@ -69,13 +70,6 @@ class Concerns:
     public: bool
 
 
-def _canonical(entry: Mapping[str, Any]) -> str:
-    if entry["type"].startswith("tuple"):
-        inner = ",".join(_canonical(c) for c in entry["components"])
-        return f"({inner}){entry['type'][len('tuple') :]}"
-    return str(entry["type"])
-
-
 def _shape(entry: Mapping[str, Any], value: Any) -> Any:
     """An eth_abi value as web3.py gives it."""
     kind = str(entry["type"])
@@ -104,8 +98,8 @@ class _EventAbi:
             )
         values: dict[str, Any] = {}
         for entry, topic in zip(indexed, log.topics[1:], strict=True):
-            values[entry["name"]] = _shape(entry, decode([_canonical(entry)], topic)[0])
-        decoded = decode([_canonical(entry) for entry in plain], log.data)
+            values[entry["name"]] = _shape(entry, decode([canonical_type(entry)], topic)[0])
+        decoded = decode([canonical_type(entry) for entry in plain], log.data)
         for entry, value in zip(plain, decoded, strict=True):
             values[entry["name"]] = _shape(entry, value)
         return DecodedEvent(
@@ -127,7 +121,7 @@ class EventDecoder:
                     if entry["type"] != "event":
                         continue
                     inputs = tuple(entry["inputs"])
-                    signature = f"{entry['name']}({','.join(_canonical(i) for i in inputs)})"
+                    signature = f"{entry['name']}({','.join(canonical_type(i) for i in inputs)})"
                     event = _EventAbi(name, entry["name"], inputs)
                     self._events[(address, keccak(text=signature))] = event
                     self._by_name[(name, entry["name"])] = event

@@ -6,6 +6,7 @@ parsed genesis JSON; the checks and their order are in :mod:`client.certificate.
 
 from client.certificate.document import FORMAT_VERSION
 from client.certificate.genesis import GenesisFileError, TrustAnchor, trust_anchor
+from client.certificate.verdict_json import VerdictFormatError, verdict_from_json, verdict_json
 from client.certificate.verify import (
     CertificateCheckFailed,
     Check,
@@ -21,7 +22,10 @@ __all__ = [
     "GenesisFileError",
     "TrustAnchor",
     "Verdict",
+    "VerdictFormatError",
     "check_certificate",
     "trust_anchor",
+    "verdict_from_json",
+    "verdict_json",
     "verify_certificate",
 ]

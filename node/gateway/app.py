@@ -19,6 +19,8 @@ from node.gateway.openapi import openapi_document
 from node.gateway.problems import PROBLEM_CONTENT_TYPE, Problem
 from node.gateway.routes_audit import routes as audit_routes
 from node.gateway.routes_auth import routes as auth_routes
+from node.gateway.routes_certificates import routes as certificate_routes
+from node.gateway.routes_chain import routes as chain_routes
 from node.gateway.routes_events import routes as event_routes
 from node.gateway.routes_reads import routes as read_routes
 from node.gateway.routes_transactions import routes as transaction_routes
@@ -34,7 +36,7 @@ _HTTP_PROBLEMS = {
 
 def create_gateway_app(state: Gateway) -> web.Application:
     app = web.Application(
-        client_max_size=state.limits.max_body_bytes,
+        client_max_size=max(state.limits.max_body_bytes, state.limits.max_certificate_bytes),
         middlewares=[_problems, _rate_and_size],
     )
     app[GATEWAY] = state
@@ -45,6 +47,8 @@ def create_gateway_app(state: Gateway) -> web.Application:
     app.router.add_routes(event_routes)
     app.router.add_routes(audit_routes)
     app.on_cleanup.append(_close_audit_desk)
+    app.router.add_routes(chain_routes)
+    app.router.add_routes(certificate_routes)
     return app
 
 
@@ -79,7 +83,7 @@ async def _problems(request: web.Request, handler: Handler) -> web.StreamRespons
             raise
         kind, detail = _HTTP_PROBLEMS.get(error.status, ("invalid-request", error.reason))
         if error.status == 413:
-            detail = f"the body exceeds {gateway(request).limits.max_body_bytes} bytes"
+            detail = f"the body exceeds {gateway(request).limits.body_limit(request.path)} bytes"
         return problem_response(Problem(error.status, kind, detail), request)
     except Exception:
         logger.exception("gateway request failed", extra={"fields": {"path": request.path}})
@@ -91,7 +95,7 @@ async def _problems(request: web.Request, handler: Handler) -> web.StreamRespons
 @web.middleware
 async def _rate_and_size(request: web.Request, handler: Handler) -> web.StreamResponse:
     state = gateway(request)
-    limit = state.limits.max_body_bytes
+    limit = state.limits.body_limit(request.path)
     if request.content_length is not None and request.content_length > limit:
         raise Problem(413, "payload-too-large", f"the body exceeds {limit} bytes")
     wait = state.rate.take(_caller_key(request), state.clock())

@@ -30,6 +30,9 @@ class GatewayBackend(Protocol):
     async def submit_raw_transaction(self, raw: bytes) -> Hash32:
         """The same admission as eth_sendRawTransaction; ``TxPoolError`` if refused."""
 
+    def pending_nonce(self, address: bytes) -> int:
+        """The account's next nonce, after its transactions waiting in the pool."""
+
     def pooled_transaction(self, tx_hash: bytes) -> SignedTransactionAPI | None:
         """A transaction waiting in the pool."""
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from client.abi import selector
 from client.artifacts import load_artifact
 from client.contracts import system_address
-from node.gateway.abi import selector
 
 REGULATOR_ROOT = "regulator-root"
 REGULATOR = "regulator"

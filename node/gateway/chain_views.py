@@ -13,11 +13,11 @@ from eth_abi import decode, encode
 from eth_typing import Address
 from eth_utils import to_checksum_address
 
+from client.abi import abi_types, selector
 from client.artifacts import load_artifact
 from client.contracts import system_address
 from client.domain_events import SYSTEM_CONTRACTS
 from node.chain.genesis import Genesis
-from node.gateway.abi import abi_types, selector
 from node.rpc.execution import CallRunner, Deadline
 from node.rpc.params import CallArgs
 
@@ -31,7 +31,8 @@ class ViewFailed(RuntimeError):
 
 
 def view(vm: VirtualMachineAPI, chain_id: int, contract: str, function: str, *args: Any) -> Any:
-    """The single return value of ``contract.function(*args)`` (eth_abi's decoding)."""
+    """The return value of ``contract.function(*args)`` (eth_abi's decoding); several return
+    values as a dict by name."""
     entry = next(
         e for e in load_artifact(contract).abi if e["type"] == "function" and e["name"] == function
     )
@@ -43,8 +44,11 @@ def view(vm: VirtualMachineAPI, chain_id: int, contract: str, function: str, *ar
     outcome = runner.run(VIEW_GAS)
     if outcome.error is not None:
         raise ViewFailed(f"{contract}.{function} failed: {outcome.error}")
-    output = entry["outputs"][0]
-    return _named(output, decode(abi_types(entry["outputs"]), outcome.output)[0])
+    outputs = entry["outputs"]
+    values = decode(abi_types(outputs), outcome.output)
+    if len(outputs) == 1:
+        return _named(outputs[0], values[0])
+    return {o["name"]: _named(o, v) for o, v in zip(outputs, values, strict=True)}
 
 
 def _named(entry: dict[str, Any], value: Any) -> Any:

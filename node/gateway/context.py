@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from client.certificate import TrustAnchor
 from node.gateway.audit_desk import LiveDesk
 from node.gateway.auth import ChallengeBook, Session, TokenSigner
 from node.gateway.backend import GatewayBackend
@@ -21,6 +22,7 @@ from node.gateway.roles import CallerRoles, read_roles
 
 BEARER = "Bearer "
 MAX_CACHED_ROLES = 10_000
+MAX_KEPT_REVERTS = 1_024
 
 
 @dataclass
@@ -34,6 +36,10 @@ class Gateway:
     rate: RateLimiter = field(init=False)
     audit: LiveDesk = field(init=False, default_factory=LiveDesk)
     """The regulator's desk, folded on first use."""
+    trust_anchor: TrustAnchor | None = field(init=False, default=None)
+    """This chain's genesis as a certificate verifier sees it, computed at the first use."""
+    reverts: dict[str, dict[str, Any]] = field(init=False, default_factory=dict)
+    """Why recent failed transactions reverted, by hash (at most ``MAX_KEPT_REVERTS``)."""
     _roles: dict[str, CallerRoles] = field(init=False, default_factory=dict)
     _roles_head: bytes = field(init=False, default=b"")
 
@@ -58,10 +64,15 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     """The request's JSON object; 415 for another content type, 400 for bad JSON."""
     if request.content_type != "application/json":
         raise Problem(415, "unsupported-media-type", "send the body as application/json")
+    limit = gateway(request).limits.body_limit(request.path)
     try:
-        body = json.loads(await request.read())
+        raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        raise _too_large(gateway(request).limits.max_body_bytes) from None
+        raise _too_large(limit) from None
+    if len(raw) > limit:
+        raise _too_large(limit)
+    try:
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise invalid([FieldError("body", f"not JSON: {error}")]) from None
     if not isinstance(body, dict):

@@ -9,11 +9,16 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass
 
+CERTIFICATE_VERIFY_PATH = "/v1/certificates/verify"
+
 
 @dataclass(frozen=True)
 class GatewayLimits:
     max_body_bytes: int = 64 * 1024
     """Larger bodies get 413 (a signed transaction of the system contracts is a few KiB)."""
+    max_certificate_bytes: int = 1024 * 1024
+    """The body limit of ``POST /v1/certificates/verify``: a certificate grows with the
+    validator-set changes it proves (about 45 KiB with one)."""
     default_page_size: int = 20
     max_page_size: int = 100
     """A larger ``limit`` is refused with 400, not silently cut, so a client never mistakes a
@@ -29,6 +34,12 @@ class GatewayLimits:
     """Longest ``?wait=true`` on a transaction before answering it as pending."""
     tracked_callers: int = 100_000
     """Buckets kept (least recently used first out), so callers cannot grow memory."""
+
+    def body_limit(self, path: str) -> int:
+        """The body limit of the route at ``path``."""
+        if path == CERTIFICATE_VERIFY_PATH:
+            return self.max_certificate_bytes
+        return self.max_body_bytes
 
 
 class RateLimiter:

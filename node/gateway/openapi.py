@@ -130,6 +130,7 @@ def _schemas(limits: GatewayLimits) -> dict[str, Any]:
 
 
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
+EXCHANGE_FIELDS = ("code", "name", "city", "operators", "validator", "observers", "status", "fees")
 ID = {"type": "integer", "minimum": 0}
 
 
@@ -219,7 +220,7 @@ def _domain_schemas() -> dict[str, Any]:
         "Event": event,
         "Exchange": {
             "type": "object",
-            "required": ["code", "name", "city", "operators", "validator", "observers", "status"],
+            "required": [*EXCHANGE_FIELDS],
             "properties": {
                 "code": {"type": "string"},
                 "name": {"type": "string"},
@@ -228,6 +229,12 @@ def _domain_schemas() -> dict[str, Any]:
                 "validator": ADDRESS,
                 "observers": {"type": "array", "items": ADDRESS},
                 "status": {"type": "string"},
+                "fees": {
+                    "type": "object",
+                    "description": "The published fee rates (basis points) an order must name",
+                    "required": ["listingFeeBps", "buyerExchangeFeeBps"],
+                    "properties": {"listingFeeBps": ID, "buyerExchangeFeeBps": ID},
+                },
             },
         },
         "Participant": {
@@ -259,6 +266,43 @@ def _domain_schemas() -> dict[str, Any]:
         "AuthorizationWithState": {
             "allOf": [_ref("Authorization"), {"type": "object", "properties": with_state}]
         },
+        "Chain": {
+            "type": "object",
+            "required": ["chainId", "genesisHash", "head"],
+            "properties": {
+                "chainId": ID,
+                "genesisHash": HASH,
+                "head": {
+                    "type": "object",
+                    "required": ["number", "hash", "timestamp"],
+                    "properties": {"number": ID, "hash": HASH, "timestamp": ID},
+                },
+            },
+        },
+        "Account": {
+            "type": "object",
+            "required": ["address", "nonce"],
+            "properties": {"address": ADDRESS, "nonce": ID},
+        },
+        "Certificate": {
+            "type": "object",
+            "description": "A trade certificate (format dcl-trade-certificate/1; README, Trade"
+            " certificates)",
+        },
+        "Verdict": {
+            "type": "object",
+            "required": ["valid"],
+            "properties": {
+                "valid": {"type": "boolean"},
+                "failedCheck": {"type": "string", "description": "The first check that failed"},
+                "detail": {"type": "string"},
+                "block": ID,
+                "blockHash": HASH,
+                "asOfBlock": ID,
+                "settlement": {"type": "object"},
+                "state": {"type": "object"},
+            },
+        },
         "TransactionRequest": {
             "type": "object",
             "required": ["raw"],
@@ -276,6 +320,17 @@ def _domain_schemas() -> dict[str, Any]:
                 "transactionIndex": ID,
                 "gasUsed": ID,
                 "events": {"type": "array", "items": _ref("Event")},
+                "revert": {
+                    "type": "object",
+                    "description": "Why a failed transaction reverted: the custom error of"
+                    " the system contracts (null if the data names none) and its arguments",
+                    "required": ["error", "args", "data"],
+                    "properties": {
+                        "error": NULLABLE_STRING,
+                        "args": {"type": "object"},
+                        "data": {"type": "string"},
+                    },
+                },
             },
         },
         **{
@@ -570,6 +625,53 @@ def _domain_paths(limits: GatewayLimits) -> dict[str, Any]:
             not_found=True,
         ),
         "/v1/events": events_get,
+        **_chain_paths(),
+        **_certificate_paths(limits),
+    }
+
+
+def _chain_paths() -> dict[str, Any]:
+    return {
+        "/v1/chain": _read("getChain", "The chain id, genesis hash and head", "Chain", []),
+        "/v1/accounts/{address}": _read(
+            "getAccount",
+            "An account's next nonce, counting its transactions in the pool",
+            "Account",
+            [_path("address", ADDRESS)],
+            invalid_input=True,
+        ),
+    }
+
+
+def _certificate_paths(limits: GatewayLimits) -> dict[str, Any]:
+    get = _read(
+        "getTradeCertificate",
+        "The trade certificate of a settled order visible to the caller",
+        "Certificate",
+        [_path("orderId", UINT), _query("bill", UINT, "The bill (default: the latest settled)")],
+        not_found=True,
+    )
+    get["get"]["responses"]["409"] = _problem("The order (or bill) has not settled")
+    get["get"]["responses"]["503"] = _problem("This node lacks the chain data to build it")
+    body = {"required": True, "content": {JSON: {"schema": _ref("Certificate")}}}
+    return {
+        "/v1/trades/{orderId}/certificate": get,
+        "/v1/certificates/verify": {
+            "post": {
+                "operationId": "verifyCertificate",
+                "summary": "Verify a certificate against this chain's genesis (as dcl-client"
+                f" verify-certificate does offline); bodies up to {limits.max_certificate_bytes}"
+                " bytes",
+                "security": [{"bearer": []}],
+                "requestBody": body,
+                "responses": {
+                    "200": _ok(_ref("Verdict")),
+                    **_body_problems(),
+                    **AUTH_PROBLEMS,
+                    **COMMON_PROBLEMS,
+                },
+            }
+        },
     }
 
 

@@ -28,6 +28,8 @@ TITLES: dict[str, str] = {
     "unsupported-media-type": "The request body must be JSON",
     "rate-limited": "Too many requests",
     "transaction-refused": "The transaction was refused",
+    "not-settled": "The order has not settled",
+    "certificate-unavailable": "This node cannot build the certificate",
     "unavailable": "The gateway cannot answer now",
     "internal": "Internal error",
 }

@@ -49,7 +49,13 @@ async def _on_head(request: web.Request, function: Any) -> Any:
     return await backend.run_query(lambda: function(backend.ledger.vm_at(head)))
 
 
-def _exchange_json(code: str, entry: dict[str, Any]) -> dict[str, Any]:
+def _exchange_json(vm: Any, chain_id: int, code: str) -> dict[str, Any] | None:
+    """The exchange with its published fee rates (which an order must name), or None."""
+    encoded = encode_exchange_code(code)
+    entry = view(vm, chain_id, "ExchangeRegistry", "exchange", encoded)
+    if entry["status"] == 0:
+        return None
+    fees = view(vm, chain_id, "TradeSettlement", "feeSchedule", encoded)
     return {
         "code": code,
         "name": entry["name"],
@@ -58,6 +64,7 @@ def _exchange_json(code: str, entry: dict[str, Any]) -> dict[str, Any]:
         "validator": entry["validator"],
         "observers": entry["observers"],
         "status": EXCHANGE_STATUSES[entry["status"]],
+        "fees": fees,
     }
 
 
@@ -68,12 +75,8 @@ async def exchanges(request: web.Request) -> web.Response:
 
     def read(vm: Any) -> list[dict[str, Any]]:
         codes = view(vm, chain_id, "ExchangeRegistry", "exchangeCodes")
-        return [
-            _exchange_json(
-                decode_exchange_code(code), view(vm, chain_id, "ExchangeRegistry", "exchange", code)
-            )
-            for code in codes
-        ]
+        found = (_exchange_json(vm, chain_id, decode_exchange_code(code)) for code in codes)
+        return [entry for entry in found if entry is not None]
 
     return web.json_response({"items": await _on_head(request, read), "next": None})
 
@@ -84,15 +87,10 @@ async def exchange(request: web.Request) -> web.Response:
     code = request.match_info["code"]
     chain_id = gateway(request).backend.chain_id
     try:
-        encoded = encode_exchange_code(code)
+        encode_exchange_code(code)
     except ValueError:
         raise _not_found(f"exchange {code!r}") from None
-
-    def read(vm: Any) -> dict[str, Any] | None:
-        entry = view(vm, chain_id, "ExchangeRegistry", "exchange", encoded)
-        return None if entry["status"] == 0 else _exchange_json(code, entry)
-
-    found = await _on_head(request, read)
+    found = await _on_head(request, lambda vm: _exchange_json(vm, chain_id, code))
     if found is None:
         raise _not_found(f"exchange {code!r}")
     return web.json_response(found)

@@ -14,14 +14,22 @@ import asyncio
 from typing import Any
 
 from aiohttp import web
-from eth.abc import SignedTransactionAPI
+from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth_utils import to_checksum_address
 
 from node.gateway import index
 from node.gateway.call_rules import is_system_proxy, known_call
-from node.gateway.context import body_string, caller_roles, gateway, json_body
+from node.gateway.context import (
+    MAX_KEPT_REVERTS,
+    Gateway,
+    body_string,
+    caller_roles,
+    gateway,
+    json_body,
+)
 from node.gateway.params import Query, path_hash
 from node.gateway.problems import FieldError, Problem, invalid
+from node.gateway.revert import revert_reason
 from node.gateway.roles import CallerRoles
 from node.gateway.views import event_view, may_see_event
 from node.txpool.encoding import decode_raw_transaction
@@ -125,7 +133,8 @@ async def _wait_for(
 
 
 async def _status(request: web.Request, tx_hash: str, caller: CallerRoles) -> dict[str, Any] | None:
-    backend = gateway(request).backend
+    state = gateway(request)
+    backend = state.backend
     ledger, db = backend.ledger, backend.database
     digest = bytes.fromhex(tx_hash[2:])
 
@@ -139,7 +148,7 @@ async def _status(request: web.Request, tx_hash: str, caller: CallerRoles) -> di
             return None
         receipt = ledger.receipts(header)[position]
         events = index.transaction_events(db, number, tx_hash)
-        return {
+        found: dict[str, Any] = {
             "status": "succeeded" if receipt.state_root == b"\x01" else "failed",
             "block": number,
             "blockHash": "0x" + header.hash.hex(),
@@ -147,8 +156,22 @@ async def _status(request: web.Request, tx_hash: str, caller: CallerRoles) -> di
             "gasUsed": receipt.gas_used,
             "events": [event_view(e) for e in events if may_see_event(caller, e)],
         }
+        if found["status"] == "failed":
+            found["revert"] = _revert(state, tx_hash, header, position)
+        return found
 
     return await backend.run_query(read)
+
+
+def _revert(state: Gateway, tx_hash: str, header: BlockHeaderAPI, position: int) -> dict[str, Any]:
+    """Why it reverted, kept for the polls and status reads that follow."""
+    kept = state.reverts.get(tx_hash)
+    if kept is None:
+        kept = revert_reason(state.backend.ledger, header, position)
+        if len(state.reverts) >= MAX_KEPT_REVERTS:
+            state.reverts.pop(next(iter(state.reverts)))
+        state.reverts[tx_hash] = kept
+    return kept
 
 
 @routes.get("/v1/transactions/{hash}")

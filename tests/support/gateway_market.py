@@ -1,7 +1,8 @@
 """A small market on a real node with the gateway, made with real signed transactions through
 JSON-RPC: exchanges A (SHDE), B (SZDE) and C (BJIDE); a supplier and an evaluator at A, two
 buyers at B; four products at A (three listed, one only submitted), one not recognised by C;
-one order by the first buyer, accepted by the supplier."""
+one order by the first buyer, accepted by the supplier; a direct grant of the third product to
+the first buyer."""
 
 from __future__ import annotations
 
@@ -107,6 +108,22 @@ def order_request(m: MarketNode, product_id: int) -> dict[str, Any]:
     }
 
 
+def direct_grant(m: MarketNode, product_id: int, grantee: str) -> dict[str, Any]:
+    """The supplier's direct grant of processing and use for a year."""
+    return {
+        "productId": product_id,
+        "grantee": grantee,
+        "right": PROCESSING_USE,
+        "purposeCode": b"FOOTFALL-MODEL".ljust(32, b"\0"),
+        "purposeHash": h("purpose"),
+        "validFrom": m.now - 60,
+        "validUntil": m.now + YEAR,
+        "maxUses": 10,
+        "destinations": [],
+        "onwardTransfer": False,
+    }
+
+
 def build_market(m: MarketNode, story: GatewayMarket) -> None:
     settlement = m.contract("TradeSettlement").functions
     registry = m.contract("ParticipantRegistry").functions
@@ -139,6 +156,9 @@ def build_market(m: MarketNode, story: GatewayMarket) -> None:
     m.send(settlement.createOrder(order_request(m, story.products[0])), participant(3))
     story.order = int(settlement.orderCount().call())
     m.send(settlement.accept(story.order), seller)
+    grants = m.contract("AuthorizationRegistry").functions
+    m.send(grants.issue(direct_grant(m, story.products[2], participant(3).address)), seller)
+    story.grant = int(grants.grantCount().call())
 
 
 @contextmanager

@@ -6,7 +6,8 @@ nothing of the chain rules above it; the peer transport carries bytes and knows 
 consensus core nor the pool nor the disk; JSON-RPC reaches the node only through its backend
 protocol; the client SDK never imports the node, so it can be installed and used without it
 (the contract artifact loader therefore lives in the client, and the node imports it from
-there), and its offline certificate verifier opens no connection; certificates are built from
+there), its offline certificate verifier opens no connection, and its gateway operations are
+pure (only the blocking and the asyncio client touch a transport); certificates are built from
 the chain reader, knowing no interface; the genesis generator builds files from the chain
 rules and the client's bindings, never from a running node; the audit reads files and stopped
 data directories, never a running node or the network, and its figures, report page and
@@ -28,6 +29,13 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "client": ("node", "genesis"),
     # The offline certificate verifier: pure checks over bytes, no network client or socket.
     "client/certificate": ("node", "genesis", "web3", "requests", "aiohttp", "asyncio", "socket"),
+    # The SDK's operations are pure; only its two clients carry them over a transport.
+    **{
+        f"client/sdk/{module}.py": ("requests", "aiohttp", "asyncio", "socket", "time")
+        for module in ("api", "operation", "models", "domain", "calls", "sse", "errors")
+    },
+    "client/sdk/sync_client.py": ("aiohttp", "asyncio"),
+    "client/sdk/async_client.py": ("requests",),
     # Certificates are built from the chain reader and storage, never through an interface.
     "node/certificate": (
         "aiohttp",
@@ -116,7 +124,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     **{
         f"node/gateway/{module}.py": ("aiohttp", "asyncio", "plyvel", "node.storage")
-        for module in ("auth", "siwe", "limits", "call_rules", "problems", "abi")
+        for module in ("auth", "siwe", "limits", "call_rules", "problems")
     },
 }
 

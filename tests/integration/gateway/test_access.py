@@ -1,5 +1,6 @@
-"""Who reads what: an order is visible to its parties, the exchanges involved and regulators,
-and answered as not found to anyone else (a real node, real tokens)."""
+"""Who reads what: an order or an authorization is visible to its parties, the exchanges
+involved and regulators, and answered as not found to anyone else (a real node, real
+tokens)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,35 @@ def test_a_participant_reads_another_participants_public_registration(
     response = market.gateway.get("/v1/participants/" + market.buyer.address, token)
     assert response.status_code == 200
     assert response.json()["roles"] == ["buyer"]
+
+
+def test_the_grantee_reads_its_authorization(market: GatewayMarket) -> None:
+    token = market.gateway.sign_in(market.buyer)
+    response = market.gateway.get(f"/v1/authorizations/{market.grant}", token)
+    assert response.status_code == 200
+    grant = response.json()
+    assert (grant["grantee"], grant["grantor"], grant["productId"]) == (
+        market.buyer.address,
+        market.seller.address,
+        market.products[2],
+    )
+    assert grant["state"]["status"] == "active"
+
+
+def test_another_participant_does_not_find_the_authorization(market: GatewayMarket) -> None:
+    token = market.gateway.sign_in(market.other_buyer)
+    response = market.gateway.get(f"/v1/authorizations/{market.grant}", token)
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        f"no authorization {market.grant} (or it is not visible to this caller)",
+    )
+
+
+def test_a_participant_lists_only_its_own_authorizations(market: GatewayMarket) -> None:
+    def listed(account: LocalAccount) -> list[int]:
+        token = market.gateway.sign_in(account)
+        return [
+            g["grantId"] for g in market.gateway.get("/v1/authorizations", token).json()["items"]
+        ]
+
+    assert (listed(market.buyer), listed(market.other_buyer)) == ([market.grant], [])

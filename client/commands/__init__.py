@@ -1,0 +1,1 @@
+"""The ``dcl-client`` commands, one module per group (keys, market actions, output)."""
