@@ -19,7 +19,7 @@ from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.types import LogReceipt
 
-from client import registries_events, registry_events, settlement_events
+from client import demand_events, registries_events, registry_events, settlement_events
 from client.contracts import system_address
 from client.domain_events import SYSTEM_CONTRACTS as MARKET_CONTRACTS
 from client.domain_events import DecodedEvent, EventDecoder, raw_log
@@ -39,6 +39,7 @@ class MarketState:
     settlement: settlement_events.SettlementState = field(
         default_factory=settlement_events.SettlementState
     )
+    demand_pool: demand_events.DemandState = field(default_factory=demand_events.DemandState)
     implementations: dict[str, str] = field(default_factory=dict)
     """Contract name → the implementation behind its proxy, from genesis (with the genesis logs)
     or its latest upgrade."""
@@ -54,6 +55,8 @@ def apply_event(state: MarketState, event: MarketEvent) -> None:
         registry_events.apply_event(state.exchanges, event.name, event.args)
     elif event.contract in ("TradeSettlement", "ExportBasisRegistry"):
         settlement_events.apply(state.settlement, event.name, event.args)
+    elif event.contract == "DemandBoard":
+        demand_events.apply_event(state.demand_pool, event.name, event.args)
     elif event.contract in MARKET_CONTRACTS:
         registries_events.apply_event(state.registries, event.name, event.args)
     else:

@@ -77,6 +77,8 @@ _LEARNT = {
     "ProductSubmitted": (b"p", "products", "productId"),
     "ParticipantRegistered": (b"a", "participants", "account"),
     "ProposalCreated": (b"q", "proposals", "proposalId"),
+    "DemandPosted": (b"d", "demands", "demandId"),
+    "OfferSealed": (b"f", "offers", "offerId"),
 }
 """The events after which ``Involvement`` knows a new entry: (key kind, its field, the id)."""
 
@@ -112,6 +114,9 @@ def load_involvement(db: LevelDB) -> Involvement:
             involvement.participants[to_checksum_address(raw)] = entry
         elif kind == b"q":
             involvement.proposals[int.from_bytes(raw, "big")] = entry
+        elif kind in (b"d", b"f"):
+            target = involvement.demands if kind == b"d" else involvement.offers
+            target[int.from_bytes(raw, "big")] = (entry[0], entry[1])
     return involvement
 
 
