@@ -204,7 +204,8 @@ contract DemandBoard {
     error InvalidClassification(uint8 classification);
     error InvalidBudget(uint128 budgetMin, uint128 budgetMax);
     error InvalidCurrency(bytes3 currency);
-    error InvalidDeadline(uint64 deadline, uint64 earliest, uint64 latest);
+    /// @notice Not after the posting, or more than MAX_RESPONSE_WINDOW after it.
+    error InvalidDeadline(uint64 deadline);
     error InvalidTitleLength(uint256 length);
     error InvalidDescriptionUriLength(uint256 length);
     error MissingHash();
@@ -450,9 +451,8 @@ contract DemandBoard {
         }
         if (terms.budgetMax == 0 || terms.budgetMin > terms.budgetMax) revert InvalidBudget(terms.budgetMin, terms.budgetMax);
         if (!IsoCodes.isAlpha3(terms.currency)) revert InvalidCurrency(terms.currency);
-        uint64 latest = uint64(block.timestamp) + MAX_RESPONSE_WINDOW;
-        if (terms.responseDeadline <= block.timestamp || terms.responseDeadline > latest) {
-            revert InvalidDeadline(terms.responseDeadline, uint64(block.timestamp) + 1, latest);
+        if (terms.responseDeadline <= block.timestamp || terms.responseDeadline > block.timestamp + MAX_RESPONSE_WINDOW) {
+            revert InvalidDeadline(terms.responseDeadline);
         }
         uint256 titleLength = bytes(terms.title).length;
         if (titleLength == 0 || titleLength > MAX_TITLE_BYTES) revert InvalidTitleLength(titleLength);
