@@ -180,4 +180,4 @@ def add_demand_pool(market: Market) -> DemandPool:
     return DemandPool(market, supplier_c, buyer_only, trader)
 
 
-__all__ = ["DemandPool", "DemandStatus", "EXCHANGE_C", "OfferStatus", "add_demand_pool"]
+__all__ = ["EXCHANGE_C", "DemandPool", "DemandStatus", "OfferStatus", "add_demand_pool"]
