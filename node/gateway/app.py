@@ -17,6 +17,7 @@ from node.gateway.context import BEARER, GATEWAY, Gateway, gateway
 from node.gateway.openapi import openapi_document
 from node.gateway.problems import PROBLEM_CONTENT_TYPE, Problem
 from node.gateway.routes_auth import routes as auth_routes
+from node.gateway.routes_demands import routes as demand_routes
 from node.gateway.routes_events import routes as event_routes
 from node.gateway.routes_reads import routes as read_routes
 from node.gateway.routes_transactions import routes as transaction_routes
@@ -39,6 +40,7 @@ def create_gateway_app(state: Gateway) -> web.Application:
     app.router.add_get("/openapi.json", _openapi)
     app.router.add_routes(auth_routes)
     app.router.add_routes(read_routes)
+    app.router.add_routes(demand_routes)
     app.router.add_routes(transaction_routes)
     app.router.add_routes(event_routes)
     return app

@@ -119,9 +119,10 @@ def load_involvement(db: LevelDB) -> Involvement:
             involvement.participants[to_checksum_address(raw)] = entry
         elif kind == b"q":
             involvement.proposals[int.from_bytes(raw, "big")] = entry
-        elif kind in (b"d", b"f"):
-            target = involvement.demands if kind == b"d" else involvement.offers
-            target[int.from_bytes(raw, "big")] = (entry[0], entry[1])
+        elif kind == b"d":
+            involvement.demands[int.from_bytes(raw, "big")] = (entry[0], entry[1])
+        elif kind == b"f":
+            involvement.offers[int.from_bytes(raw, "big")] = (entry[0], entry[1])
     return involvement
 
 
@@ -283,7 +284,7 @@ class DomainIndexWriter:
         if stored is not None:
             state.demands[demand_id] = stored["fold"]
             state.offer_ids[demand_id] = stored["offerIds"]
-        offer_id = args.get("offerId")
+        offer_id = int(args.get("offerId") or 0)
         offer_key = DOMAIN_OFFER_PREFIX + domain_id(offer_id) if offer_id else b""
         offer = json.loads(writes[offer_key]) if offer_key and offer_key in writes else None
         if offer is not None:
