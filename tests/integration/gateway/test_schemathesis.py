@@ -37,4 +37,4 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
     )  # its example database lands in tmp_path, not in the repository
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
-    assert "Tested: 15" in run.stdout
+    assert "Tested: 19" in run.stdout
