@@ -1,10 +1,11 @@
-"""The whole market's state rebuilt from the six system contracts' events alone.
+"""The whole market's state rebuilt from the seven system contracts' events alone.
 
-This is what a regulator's replay does: read every log of the six proxies (``eth_getLogs``),
+This is what a regulator's replay does: read every log of the seven proxies (``eth_getLogs``),
 decode it with ``client.domain_events`` and fold it, in chain order, into the state of every
-exchange, participant, product, recognition, grant, order, bill, fee schedule and export
-basis, without a single contract call. The folds themselves live with each contract family
-(``registry_events``, ``registries_events``, ``settlement_events``); this module routes each
+exchange, participant, product, recognition, grant, order, bill, fee schedule, export basis,
+demand and offer, without a single contract call. The folds themselves live with each contract
+family (``registry_events``, ``registries_events``, ``settlement_events``, ``demand_events``);
+this module routes each
 log to its fold. Only ``fetch_market_events`` does I/O.
 """
 
@@ -91,7 +92,7 @@ def decode_logs(
 def fetch_market_events(
     w3: Web3, addresses: Mapping[str, str] | None = None, to_block: BlockNumber | None = None
 ) -> list[MarketEvent]:
-    """Every event of the six system proxies from genesis to ``to_block`` (the latest block
+    """Every event of the seven system proxies from genesis to ``to_block`` (the latest block
     by default), decoded."""
     chosen = addresses or {name: system_address(name) for name in MARKET_CONTRACTS}
     logs = w3.eth.get_logs(
