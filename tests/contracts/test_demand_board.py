@@ -10,6 +10,7 @@ import pytest
 
 from client.demand_events import DemandState, apply_event
 from client.demand_offers import offer_commitment, offer_terms_tuple
+from client.domain_events import Concerns, EventDecoder, Involvement, raw_log
 from client.market_rebuild import decode_logs, plain
 from tests.contracts.demand_pool import (
     BUDGET_MAX,
@@ -903,3 +904,38 @@ def test_every_demand_and_offer_rebuilds_from_the_events_alone(pool: DemandPool)
         i: pool.offer_record(i) for i in range(1, offers + 1)
     }
     assert state.offer_ids[1] == pool.board.functions.offerIds(1).call()
+
+
+# ----- who each event concerns -----
+
+
+def test_offers_concern_their_supplier_and_the_demand_s_buyer_never_a_competitor(
+    pool: DemandPool,
+) -> None:
+    m = pool.market
+    demand_id, offer_a, offer_c = pool.two_revealed_offers()
+    m.chain.transact(pool.board.functions.award(offer_a, pool.award_terms()), m.buyer)
+    addresses = {name: contract.address for name, contract in m.system.contracts.items()}
+    decoder, involvement = EventDecoder(addresses), Involvement()
+    logs = m.chain.w3.eth.get_logs({"fromBlock": 0, "address": list(addresses.values())})
+    seen = []
+    for log in logs:
+        event = decoder.decode(raw_log(log["address"], log["topics"], log["data"]))
+        concerns = involvement.concerns(event)
+        if event.contract == "DemandBoard" and event.args.get("demandId") == demand_id:
+            seen.append((event.name, event.args.get("offerId", 0), concerns))
+    b, a, c = "SHDE", "SZDE", "GZDE"
+    buyer, seller, supplier_c = m.buyer, m.seller, pool.supplier_c
+
+    def concern(exchanges: set[str], parties: set[str], public: bool = False) -> Concerns:
+        return Concerns(tuple(sorted(exchanges)), tuple(sorted(parties)), public)
+
+    assert seen == [
+        ("DemandPosted", 0, concern({b}, {buyer}, True)),
+        ("OfferSealed", offer_a, concern({a, b}, {buyer, seller})),
+        ("OfferSealed", offer_c, concern({b, c}, {buyer, supplier_c})),
+        ("OfferRevealed", offer_a, concern({a, b}, {buyer, seller})),
+        ("OfferRevealed", offer_c, concern({b, c}, {buyer, supplier_c})),
+        ("DemandAwarded", offer_a, concern({a, b}, {buyer, seller})),
+        ("OfferClosed", offer_c, concern({b, c}, {buyer, supplier_c})),
+    ]

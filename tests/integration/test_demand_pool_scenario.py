@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from eth_account.signers.local import LocalAccount
 
@@ -60,6 +61,7 @@ class Story:
     reads: dict[str, Any] = field(default_factory=dict)
     certificate: dict[str, Any] = field(default_factory=dict)
     export: list[dict[str, Any]] = field(default_factory=list)
+    parquet: Path = Path()
 
 
 def signed(m: MarketNode, account: LocalAccount, call: Any) -> str:
@@ -249,6 +251,11 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
     out = root / "audit"
     done = run_dcl("audit", "export", "--datadir", story.datadir, "--out", out, "--format", "jsonl")
     assert done.returncode == 0, done.stderr
+    story.parquet = root / "audit-parquet"
+    done = run_dcl(
+        "audit", "export", "--datadir", story.datadir, "--out", story.parquet, "--format", "parquet"
+    )
+    assert done.returncode == 0, done.stderr
     story.export = [
         json.loads(line)
         for path in sorted(out.glob("*.jsonl"))
@@ -406,3 +413,13 @@ def test_the_regulator_s_audit_export_holds_every_demand_event_decoded(story: St
     assert awarded["fields"]["terms"]["price"] == LISTED_PRICE
     closed = next(r for r in rows if r["event"] == "OfferClosed")
     assert sorted(closed["exchanges"]) == sorted([B, C])
+
+
+def test_the_parquet_export_types_the_demand_s_fields(story: Story) -> None:
+    table = pq.read_table(story.parquet / "by_event" / "DemandBoard.DemandPosted")
+    row = table.to_pylist()[0]
+    assert (row["demandId"], row["terms.title"], row["terms.budgetMax"]) == (
+        story.demand_id,
+        TITLE,
+        1_000_000,
+    )
