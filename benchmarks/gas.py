@@ -1,7 +1,7 @@
 """Gas per market operation, with a plain storage write and event as the yardstick.
 
 Every figure comes from one run on an in-process py-evm chain (eth-tester) whose genesis holds
-the five real system contracts behind their UpgradeProxies, predeployed exactly as
+the seven real system contracts behind their UpgradeProxies, predeployed exactly as
 ``dcl genesis new`` predeploys them (``genesis.predeploy``). Each operation is measured on a
 record in the state it needs (e.g. `confirm` on a delivered order), from the receipt's gasUsed,
 which includes the 21,000 intrinsic gas and calldata. The peer figure is `Recorder.record` (one
@@ -19,7 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from client.demand_offers import offer_commitment
 from client.mediation import proposal_hash
+from tests.contracts.demand_pool import DemandPool, add_demand_pool
 from tests.contracts.market import (
     DELIVERY_DEADLINE,
     DISPUTE_WINDOW,
@@ -251,12 +253,85 @@ def operations(market: Market) -> list[tuple[str, int]]:
     ]
 
 
+def demand_operations(pool: DemandPool) -> list[tuple[str, int]]:
+    """Gas per DemandBoard operation; `award` with two offers, so it closes one."""
+    market, board = pool.market, pool.board.functions
+    seller, supplier_c = market.seller, pool.supplier_c
+
+    def posted() -> int:
+        return pool.post()
+
+    def sealed() -> int:
+        demand_id = pool.post()
+        pool.offer(demand_id, supplier_c, pool.proposal_terms())
+        pool.past_deadline()
+        return 1
+
+    def sealed_listed() -> int:
+        demand_id = pool.post()
+        pool.offer(demand_id, seller, pool.listed_terms())
+        pool.past_deadline()
+        return 1
+
+    def revealed() -> int:
+        return pool.two_revealed_offers()[1]
+
+    def reveal(terms: dict[str, object], supplier: str) -> Callable[[int], tuple[object, str]]:
+        return lambda o: (pool.reveal_call(o, supplier, terms), supplier)
+
+    commitment = offer_commitment(1, supplier_c, pool.proposal_terms(), pool.salt(supplier_c))
+    return [
+        (
+            "DemandBoard.post",
+            measured(market, lambda: 0, lambda _: (board.post(pool.demand_terms()), market.buyer)),
+        ),
+        (
+            "DemandBoard.offer (sealed)",
+            measured(market, posted, lambda d: (board.offer(d, commitment), supplier_c)),
+        ),
+        (
+            "DemandBoard.reveal (listed product)",
+            measured(market, sealed_listed, reveal(pool.listed_terms(), seller)),
+        ),
+        (
+            "DemandBoard.reveal (product to be made)",
+            measured(market, sealed, reveal(pool.proposal_terms(), supplier_c)),
+        ),
+        (
+            "DemandBoard.shortlist",
+            measured(market, revealed, lambda o: (board.shortlist(o), market.buyer)),
+        ),
+        (
+            "DemandBoard.award (creates the order, closes 1 offer)",
+            measured(
+                market, revealed, lambda o: (board.award(o, pool.award_terms()), market.buyer)
+            ),
+        ),
+        (
+            "DemandBoard.withdraw (closes 2 offers)",
+            measured(
+                market,
+                lambda: pool.two_revealed_offers()[0],
+                lambda d: (board.withdraw(d), market.buyer),
+            ),
+        ),
+        (
+            "DemandBoard.takeDown (open, closes 2 offers)",
+            measured(
+                market,
+                lambda: pool.two_revealed_offers()[0],
+                lambda d: (board.takeDown(d, h("reason")), market.regulator),
+            ),
+        ),
+    ]
+
+
 def main() -> None:
     market = deploy_market()
     chain = market.chain
     recorder = chain.deploy("Recorder")
     peer = int(chain.transact(recorder.functions.record(h("key"), 1), chain.accounts[0])["gasUsed"])
-    rows = operations(market)
+    rows = operations(market) + demand_operations(add_demand_pool(market))
     width = max(len(name) for name, _ in rows)
     print(f"{'operation':<{width}}  gas")
     for name, gas in rows:

@@ -25,6 +25,7 @@ from client.artifacts import load_artifact
 
 PROXY_PREFIX = 0xDC10
 IMPLEMENTATION_PREFIX = 0xDC11
+LIBRARY_PREFIX = 0xDC12
 SYSTEM_CONTRACT_INDEX: dict[str, int] = {
     "ExchangeRegistry": 1,
     "ParticipantRegistry": 2,
@@ -34,7 +35,10 @@ SYSTEM_CONTRACT_INDEX: dict[str, int] = {
     "DemandBoard": 6,
     "ExportBasisRegistry": 7,
 }
-"""The fixed slot of each system contract; DemandBoard's is reserved."""
+"""The fixed slot of each system contract."""
+LINKED_LIBRARY_INDEX: dict[str, int] = {"OrderRules": 1}
+"""Libraries linked into system contracts at compile time (``contracts/build.mjs``), predeployed
+in genesis at ``0xdc12…00NN``."""
 
 SEND_GAS = 5_000_000
 
@@ -51,6 +55,11 @@ def proxy_address(index: int) -> bytes:
 def implementation_address(index: int) -> bytes:
     """``0xdc11…00NN``: the genesis implementation behind proxy NN."""
     return _fixed_address(IMPLEMENTATION_PREFIX, index)
+
+
+def library_address(index: int) -> bytes:
+    """``0xdc12…00NN``: linked library NN, for good (a new version gets a new slot)."""
+    return _fixed_address(LIBRARY_PREFIX, index)
 
 
 def system_address(name: str) -> ChecksumAddress:

@@ -30,14 +30,24 @@ SYSTEM_CONTRACTS = (
     "DataProductRegistry",
     "AuthorizationRegistry",
     "TradeSettlement",
+    "DemandBoard",
     "ExportBasisRegistry",
 )
 PROXY_ABI = "UpgradeProxy"
-PRIVATE_CONTRACTS = frozenset({"AuthorizationRegistry", "TradeSettlement", "ExportBasisRegistry"})
+PRIVATE_CONTRACTS = frozenset(
+    {"AuthorizationRegistry", "TradeSettlement", "DemandBoard", "ExportBasisRegistry"}
+)
 """Events of these contracts concern their parties, the exchanges involved and regulators only;
 registries and listings are public."""
-PUBLIC_EVENTS = frozenset({"Upgraded", "AdminChanged", "Initialized", "FeeScheduleSet"})
-"""Events of the private contracts that are about the contract itself, not a party's record."""
+PUBLIC_EVENTS = frozenset(
+    {
+        "Upgraded", "AdminChanged", "Initialized", "FeeScheduleSet",
+        "DemandPosted", "DemandWithdrawn", "DemandTakenDown",
+    }
+)  # fmt: skip
+"""Events of the private contracts that are about the contract itself or a public record (a
+demand is posted for every exchange's suppliers to see); a demand's offers and its award are
+private to the buyer, the offering supplier and their exchanges."""
 
 
 class UnknownEventError(ValueError):
@@ -158,6 +168,10 @@ class Involvement:
     """account → home exchange"""
     proposals: dict[int, str] = field(default_factory=dict)
     """proposal id → proposing exchange"""
+    demands: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """demand id → (home exchange, buyer)"""
+    offers: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """offer id → (supplier's home exchange, supplier)"""
 
     def concerns(self, event: DecodedEvent) -> Concerns:
         exchanges, parties = self._learn(event)
@@ -175,6 +189,8 @@ class Involvement:
             if event.name == "ParticipantRegistered":
                 self.participants[a["account"]] = decode_exchange_code(a["homeExchange"])
             return {self.participants.get(a["account"], "")}, {a["account"]}
+        if event.contract == "DemandBoard":
+            return self._demand(event.name, a)
         if "orderId" in a and a["orderId"] and event.contract != "AuthorizationRegistry":
             return self._order(event.name, a)
         if event.contract == "AuthorizationRegistry" and "grantId" in a:
@@ -204,6 +220,23 @@ class Involvement:
             )
         exchanges, parties = self.orders.get(a["orderId"], (frozenset(), frozenset()))
         return set(exchanges), set(parties)
+
+    def _demand(self, name: str, a: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+        """A demand concerns its buyer and home exchange; an offer (and the award) also the
+        offering supplier and its home exchange, and no other supplier."""
+        if "demandId" not in a:
+            return set(), set()
+        if name == "DemandPosted":
+            self.demands[a["demandId"]] = (decode_exchange_code(a["homeExchange"]), a["buyer"])
+        if name == "OfferSealed":
+            self.offers[a["offerId"]] = (decode_exchange_code(a["supplierExchange"]), a["supplier"])
+        home, buyer = self.demands.get(a["demandId"], ("", ""))
+        exchanges, parties = {home}, {buyer} - {""}
+        if "offerId" in a:
+            exchange, supplier = self.offers.get(a["offerId"], ("", ""))
+            exchanges.add(exchange)
+            parties |= {supplier} - {""}
+        return exchanges, parties
 
     def _grant(self, name: str, a: Mapping[str, Any]) -> tuple[set[str], set[str]]:
         if name == "GrantIssued":

@@ -1,10 +1,11 @@
-"""The whole market's state rebuilt from the six system contracts' events alone.
+"""The whole market's state rebuilt from the seven system contracts' events alone.
 
-This is what a regulator's replay does: read every log of the six proxies (``eth_getLogs``),
+This is what a regulator's replay does: read every log of the seven proxies (``eth_getLogs``),
 decode it with ``client.domain_events`` and fold it, in chain order, into the state of every
-exchange, participant, product, recognition, grant, order, bill, fee schedule and export
-basis, without a single contract call. The folds themselves live with each contract family
-(``registry_events``, ``registries_events``, ``settlement_events``); this module routes each
+exchange, participant, product, recognition, grant, order, bill, fee schedule, export basis,
+demand and offer, without a single contract call. The folds themselves live with each contract
+family (``registry_events``, ``registries_events``, ``settlement_events``, ``demand_events``);
+this module routes each
 log to its fold. Only ``fetch_market_events`` does I/O.
 """
 
@@ -19,7 +20,7 @@ from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.types import LogReceipt
 
-from client import registries_events, registry_events, settlement_events
+from client import demand_events, registries_events, registry_events, settlement_events
 from client.contracts import system_address
 from client.domain_events import SYSTEM_CONTRACTS as MARKET_CONTRACTS
 from client.domain_events import DecodedEvent, EventDecoder, raw_log
@@ -39,6 +40,7 @@ class MarketState:
     settlement: settlement_events.SettlementState = field(
         default_factory=settlement_events.SettlementState
     )
+    demand_pool: demand_events.DemandState = field(default_factory=demand_events.DemandState)
     implementations: dict[str, str] = field(default_factory=dict)
     """Contract name → the implementation behind its proxy, from genesis (with the genesis logs)
     or its latest upgrade."""
@@ -54,6 +56,8 @@ def apply_event(state: MarketState, event: MarketEvent) -> None:
         registry_events.apply_event(state.exchanges, event.name, event.args)
     elif event.contract in ("TradeSettlement", "ExportBasisRegistry"):
         settlement_events.apply(state.settlement, event.name, event.args)
+    elif event.contract == "DemandBoard":
+        demand_events.apply_event(state.demand_pool, event.name, event.args)
     elif event.contract in MARKET_CONTRACTS:
         registries_events.apply_event(state.registries, event.name, event.args)
     else:
@@ -88,7 +92,7 @@ def decode_logs(
 def fetch_market_events(
     w3: Web3, addresses: Mapping[str, str] | None = None, to_block: BlockNumber | None = None
 ) -> list[MarketEvent]:
-    """Every event of the six system proxies from genesis to ``to_block`` (the latest block
+    """Every event of the seven system proxies from genesis to ``to_block`` (the latest block
     by default), decoded."""
     chosen = addresses or {name: system_address(name) for name in MARKET_CONTRACTS}
     logs = w3.eth.get_logs(

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {Jurisdictions, Roles} from "./interfaces/DomainTypes.sol";
+import {Roles} from "./interfaces/DomainTypes.sol";
 import {IAuthorizationRegistry} from "./interfaces/IAuthorizationRegistry.sol";
 import {IDataProductRegistry} from "./interfaces/IDataProductRegistry.sol";
 import {IExchangeRegistry} from "./interfaces/IExchangeRegistry.sol";
 import {IExportBasisRegistry} from "./interfaces/IExportBasisRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {FeeSplit} from "./lib/FeeSplit.sol";
-import {GrantRules} from "./libraries/GrantRules.sol";
+import {OrderRules} from "./OrderRules.sol";
 
 /// @title TradeSettlement (交易结算)
 /// @notice Orders on listed data products, their payment, delivery and settlement, disputes,
@@ -154,6 +154,9 @@ contract TradeSettlement {
         uint64 frozenAt;
         /// @notice Seconds the order has spent frozen, every lifted freeze together.
         uint64 frozenFor;
+        /// @notice The DemandBoard offer this order was awarded from; 0 for an order placed
+        ///         directly. With productId 0 the offer proposed a product to be made.
+        uint256 offerId;
     }
 
     /// @dev Field order packs the bill's state and money into 3 slots.
@@ -220,6 +223,8 @@ contract TradeSettlement {
         uint64 deliveredAt;
         uint64 settledAt;
         FeeSplit.Legs legs;
+        /// @notice The awarded DemandBoard offer (0 for a direct order).
+        uint256 offerId;
     }
 
     /// @custom:storage-location erc7201:dcl.TradeSettlement
@@ -235,6 +240,8 @@ contract TradeSettlement {
         mapping(bytes32 exchange => FeeSchedule) feeSchedules;
         /// @notice The ExportBasisRegistry's proxy, which holds the export bases.
         IExportBasisRegistry exportBases;
+        /// @notice The DemandBoard's proxy, the only caller of `createOrderFor`.
+        address demandBoard;
     }
 
     event Initialized(
@@ -242,7 +249,8 @@ contract TradeSettlement {
         address participantRegistry,
         address productRegistry,
         address authorizationRegistry,
-        address exportBasisRegistry
+        address exportBasisRegistry,
+        address demandBoard
     );
     event FeeScheduleSet(bytes32 indexed exchange, uint16 listingFeeBps, uint16 buyerExchangeFeeBps, address operator);
     event OrderCreated(uint256 indexed orderId, Order order);
@@ -340,6 +348,7 @@ contract TradeSettlement {
     error NotBuyerExchangeOperator(address account, bytes32 exchange);
     error NotListingExchangeOperator(address account, bytes32 exchange);
     error NotRegulator(address account);
+    error NotDemandBoard(address account);
     error CancellationAlreadyConsented(uint256 orderId, address party);
     error StatementsAlreadyRecorded(uint256 orderId, uint32 statementCount);
     error GrantNotActive(uint256 orderId, uint256 grantId);
@@ -375,13 +384,15 @@ contract TradeSettlement {
         address participantRegistry,
         address productRegistry,
         address authorizationRegistry,
-        address exportBasisRegistry
+        address exportBasisRegistry,
+        address demandBoard
     ) external {
         Layout storage s = _layout();
         if (s.initialized) revert AlreadyInitialized();
         if (
             exchangeRegistry == address(0) || participantRegistry == address(0) || productRegistry == address(0)
                 || authorizationRegistry == address(0) || exportBasisRegistry == address(0)
+                || demandBoard == address(0)
         ) revert ZeroAddress();
         s.initialized = true;
         s.exchanges = IExchangeRegistry(exchangeRegistry);
@@ -389,7 +400,10 @@ contract TradeSettlement {
         s.products = IDataProductRegistry(productRegistry);
         s.authorizations = IAuthorizationRegistry(authorizationRegistry);
         s.exportBases = IExportBasisRegistry(exportBasisRegistry);
-        emit Initialized(exchangeRegistry, participantRegistry, productRegistry, authorizationRegistry, exportBasisRegistry);
+        s.demandBoard = demandBoard;
+        emit Initialized(
+            exchangeRegistry, participantRegistry, productRegistry, authorizationRegistry, exportBasisRegistry, demandBoard
+        );
     }
 
     // ----- fee schedules -----
@@ -411,16 +425,59 @@ contract TradeSettlement {
     /// @notice The buyer orders a listed product version through `request.buyerExchange`.
     function createOrder(OrderRequest calldata request) external returns (uint256 orderId) {
         Layout storage s = _layout();
-        IDataProductRegistry.ProductTerms memory terms = _productTerms(s, request.productId);
+        return _createOrder(s, msg.sender, request, _productTerms(s, request.productId), 0);
+    }
+
+    /// @notice Only the DemandBoard: the order of the awarded offer `offerId`, placed for
+    ///         `buyer` at the offer's price (fixed-price: quantity 1, `unitPrice` the offer's
+    ///         price, in the demand's currency). A listed product (`request.productId` not 0)
+    ///         passes every check of `createOrder` but the listed price. A product to be made
+    ///         (`productId` 0, version 0) is sold by `supplier` through its home exchange (as
+    ///         the listing exchange of the fee split); it has no listing, so no grant is issued
+    ///         and it cannot leave the mainland (`ExportNotAllowed(0)`).
+    function createOrderFor(
+        address buyer,
+        address supplier,
+        bytes32 supplierExchange,
+        uint256 offerId,
+        OrderRequest calldata request
+    )
+        external
+        returns (uint256 orderId)
+    {
+        Layout storage s = _layout();
+        if (msg.sender != s.demandBoard) revert NotDemandBoard(msg.sender);
+        IDataProductRegistry.ProductTerms memory terms;
+        if (request.productId == 0) {
+            terms.supplier = supplier;
+            terms.listingExchange = supplierExchange;
+            terms.status = IDataProductRegistry.ProductStatus.Listed;
+        } else {
+            terms = _productTerms(s, request.productId);
+        }
+        terms.unitPrice = request.unitPrice;
+        terms.currency = request.currency;
+        terms.priceModel = IDataProductRegistry.PriceModel.Fixed;
+        return _createOrder(s, buyer, request, terms, offerId);
+    }
+
+    function _createOrder(
+        Layout storage s,
+        address buyer,
+        OrderRequest calldata request,
+        IDataProductRegistry.ProductTerms memory terms,
+        uint256 offerId
+    ) internal returns (uint256 orderId) {
         _checkListing(s, request, terms);
-        _checkParties(s, terms.supplier);
+        _checkParties(s, buyer, terms.supplier);
         IExchangeRegistry.Parameters memory p = _parameters(s);
         _checkCommercialTerms(s, p, request, terms);
-        bool needsBasis = _exportRule(s, request.productId, terms, msg.sender, request.grant.destinations.length);
+        bool needsBasis = _exportRule(s, request.productId, terms, buyer, request.grant.destinations.length);
         orderId = ++s.orderCount;
         Order storage o = s.orders[orderId];
-        _storeOrder(o, p, request, terms);
+        _storeOrder(o, p, buyer, request, terms);
         o.needsExportBasis = needsBasis;
+        o.offerId = offerId;
         Order memory created = o;
         emit OrderCreated(orderId, created);
     }
@@ -779,10 +836,10 @@ contract TradeSettlement {
         FeeSplit.checkRates(listingFeeBps, buyerExchangeFeeBps);
     }
 
-    function _checkParties(Layout storage s, address supplier) internal view {
-        _requireBuyer(s, msg.sender);
+    function _checkParties(Layout storage s, address buyer, address supplier) internal view {
+        _requireBuyer(s, buyer);
         _requireSupplier(s, supplier);
-        if (supplier == msg.sender) revert SelfTrade(msg.sender);
+        if (supplier == buyer) revert SelfTrade(buyer);
     }
 
     /// @dev A new obligation (acceptance, or the grant a payment issues) needs the product still
@@ -790,14 +847,18 @@ contract TradeSettlement {
     ///      (confirm, finalize, disputes, non-delivery claims, invoices, statements) does not.
     ///      The export rule is applied again with the product's current terms, so a listing
     ///      reclassified or closed to export since the order cannot be exported on old terms.
+    ///      A product to be made has no listing: only the parties' standing is checked.
     function _requireInGoodStanding(Layout storage s, Order storage o) internal view {
         uint256 productId = o.productId;
-        IDataProductRegistry.ProductTerms memory terms = _productTerms(s, productId);
-        if (terms.status != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(productId, terms.status);
         address buyer = o.buyer;
+        IDataProductRegistry.ProductTerms memory terms;
+        if (productId != 0) {
+            terms = _productTerms(s, productId);
+            if (terms.status != IDataProductRegistry.ProductStatus.Listed) revert ProductNotListed(productId, terms.status);
+        }
         _requireSupplier(s, o.seller);
         _requireBuyer(s, buyer);
-        _exportRule(s, productId, terms, buyer, o.grant.destinations.length);
+        if (productId != 0) _exportRule(s, productId, terms, buyer, o.grant.destinations.length);
     }
 
     function _checkListing(
@@ -839,8 +900,10 @@ contract TradeSettlement {
             revert FeeRateMismatch(request.buyerExchange, buyerBps, request.buyerExchangeFeeBps);
         }
         _checkCaps(p, listingBps, buyerBps);
+        // A product to be made has no listing to grant rights on (the DemandBoard passes no grant).
+        if (request.productId == 0) return;
         GrantRequest calldata grant = request.grant;
-        GrantRules.check(
+        OrderRules.checkGrant(
             request.productId,
             terms.rights,
             grant.right,
@@ -851,9 +914,7 @@ contract TradeSettlement {
         );
     }
 
-    /// @notice A trade is cross-border when the buyer is outside the mainland (HK, MO and TW
-    ///         included) or the grant names destinations; then the product must allow export,
-    ///         and important data or personal information needs a valid export basis.
+    /// @dev The export rule (`OrderRules.exportRule`) with this order's parties and registries.
     /// @return needsBasis The trade is cross-border and the data important or personal.
     function _exportRule(
         Layout storage s,
@@ -862,21 +923,26 @@ contract TradeSettlement {
         address buyer,
         uint256 destinationCount
     ) internal view returns (bool needsBasis) {
-        bool crossBorder = !Jurisdictions.isMainland(s.participants.participant(buyer).jurisdiction) || destinationCount > 0;
-        if (!crossBorder) return false;
-        if (!terms.exportAllowed) revert ExportNotAllowed(productId);
-        needsBasis =
-            terms.classification != IDataProductRegistry.Classification.General || terms.personalInformation;
-        if (needsBasis && !s.exportBases.exportBasisValid(productId, buyer)) revert ExportBasisRequired(productId, buyer);
+        return OrderRules.exportRule(
+            s.participants,
+            s.exportBases,
+            productId,
+            terms.classification,
+            terms.personalInformation,
+            terms.exportAllowed,
+            buyer,
+            destinationCount
+        );
     }
 
     function _storeOrder(
         Order storage o,
         IExchangeRegistry.Parameters memory p,
+        address buyer,
         OrderRequest calldata request,
         IDataProductRegistry.ProductTerms memory terms
     ) internal {
-        o.buyer = msg.sender;
+        o.buyer = buyer;
         o.seller = terms.supplier;
         o.productId = request.productId;
         o.version = request.version;
@@ -898,8 +964,10 @@ contract TradeSettlement {
         o.grant = request.grant;
     }
 
-    /// @dev Only after `_requireInGoodStanding`, which applies the export rule.
+    /// @dev Only after `_requireInGoodStanding`, which applies the export rule. A product to be
+    ///      made has no listing to grant rights on: its order carries none.
     function _issueAuthorization(Layout storage s, uint256 orderId, Order storage o) internal {
+        if (o.productId == 0) return;
         GrantRequest storage g = o.grant;
         uint256 grantId = s.authorizations.issueForOrder(
             orderId,
@@ -989,6 +1057,7 @@ contract TradeSettlement {
         c.deliveredAt = b.deliveredAt;
         c.settledAt = b.settledAt;
         c.legs = FeeSplit.split(b.amount, b.refund, o.listingFeeBps, o.buyerExchangeFeeBps);
+        c.offerId = o.offerId;
     }
 
     function _emitClearing(uint256 orderId, uint32 billNo, Order storage o, Bill storage b) internal {

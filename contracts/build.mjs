@@ -23,6 +23,8 @@ const SETTINGS = {
   evmVersion: "prague",
   metadata: { bytecodeHash: "none" },
   optimizer: { enabled: true, runs: 200 },
+  // Linked libraries live at fixed addresses, predeployed in genesis (client/contracts.py).
+  libraries: { "OrderRules.sol": { OrderRules: "0xdc12000000000000000000000000000000000001" } },
 };
 
 const OUTPUTS = ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"];

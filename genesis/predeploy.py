@@ -30,7 +30,13 @@ from hexbytes import HexBytes
 from web3 import Web3
 
 from client.artifacts import ARTIFACTS_DIR, load_artifact
-from client.contracts import SYSTEM_CONTRACT_INDEX, implementation_address, proxy_address
+from client.contracts import (
+    LINKED_LIBRARY_INDEX,
+    SYSTEM_CONTRACT_INDEX,
+    implementation_address,
+    library_address,
+    proxy_address,
+)
 from genesis.consortium import Consortium
 
 CONSTRUCTOR_GAS = 30_000_000
@@ -154,11 +160,32 @@ SYSTEM_CONTRACTS: tuple[SystemContract, ...] = (
             "DataProductRegistry",
             "AuthorizationRegistry",
             "ExportBasisRegistry",
+            "DemandBoard",
+        ),
+    ),
+    _row(
+        "DemandBoard",
+        _proxies_of(
+            "ExchangeRegistry",
+            "ParticipantRegistry",
+            "DataProductRegistry",
+            "TradeSettlement",
+            "ExportBasisRegistry",
         ),
     ),
     _row("ExportBasisRegistry", _proxies_of("ExchangeRegistry")),
 )
 """Fixed addresses come from ``client.contracts.SYSTEM_CONTRACT_INDEX``."""
+
+
+def linked_libraries() -> tuple[tuple[str, bytes], ...]:
+    """The linked libraries (name, fixed address) whose artifact has been compiled: the system
+    contracts' code calls them at those addresses, so every genesis holds them."""
+    return tuple(
+        (name, library_address(index))
+        for name, index in LINKED_LIBRARY_INDEX.items()
+        if (ARTIFACTS_DIR / f"{name}.json").is_file()
+    )
 
 
 def system_contract(name: str) -> SystemContract:
@@ -286,6 +313,9 @@ def predeploy_with_logs(
     admin = to_checksum_address((registry or system_contract("ExchangeRegistry")).proxy)
     state = _scratch_state(chain_id)
     recorder = _RecordingState(state)
+    libraries = linked_libraries()
+    for name, address in libraries:
+        _create_at(state, address, load_artifact(name).bytecode, f"{name} library")
     for contract in chosen:
         _create_at(
             state,
@@ -304,13 +334,14 @@ def predeploy_with_logs(
         what = f"{contract.name} proxy and initialize"
         logs.extend(_create_at(state, contract.proxy, creation, what))
     accounts: dict[bytes, PredeployedAccount] = {}
-    for contract in chosen:
-        for address in (contract.implementation, contract.proxy):
-            slots = sorted(slot for owner, slot in recorder.written if owner == address)
-            storage = {slot: state.get_storage(Address(address), slot) for slot in slots}
-            accounts[address] = PredeployedAccount(
-                code=state.get_code(Address(address)),
-                storage={slot: value for slot, value in storage.items() if value != 0},
-                nonce=state.get_nonce(Address(address)),
-            )
+    owned = [address for _, address in libraries]
+    owned += [a for contract in chosen for a in (contract.implementation, contract.proxy)]
+    for address in owned:
+        slots = sorted(slot for owner, slot in recorder.written if owner == address)
+        storage = {slot: state.get_storage(Address(address), slot) for slot in slots}
+        accounts[address] = PredeployedAccount(
+            code=state.get_code(Address(address)),
+            storage={slot: value for slot, value in storage.items() if value != 0},
+            nonce=state.get_nonce(Address(address)),
+        )
     return accounts, logs

@@ -18,6 +18,8 @@ def dump_involvement(involvement: Involvement) -> dict[str, Any]:
         "grants": {str(k): sides(v) for k, v in involvement.grants.items()},
         "participants": dict(involvement.participants),
         "proposals": {str(k): v for k, v in involvement.proposals.items()},
+        "demands": {str(k): list(v) for k, v in involvement.demands.items()},
+        "offers": {str(k): list(v) for k, v in involvement.offers.items()},
     }
 
 
@@ -35,6 +37,9 @@ def load_involvement(document: dict[str, Any]) -> Involvement:
             grants={int(k): sides(v) for k, v in document["grants"].items()},
             participants={str(k): str(v) for k, v in document["participants"].items()},
             proposals={int(k): str(v) for k, v in document["proposals"].items()},
+            # Absent from the state of an export made before the demand pool existed.
+            demands={int(k): (v[0], v[1]) for k, v in document.get("demands", {}).items()},
+            offers={int(k): (v[0], v[1]) for k, v in document.get("offers", {}).items()},
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise ValueError(f"malformed involvement state: {error!r}") from error

@@ -21,6 +21,7 @@ from node.gateway.routes_audit import routes as audit_routes
 from node.gateway.routes_auth import routes as auth_routes
 from node.gateway.routes_certificates import routes as certificate_routes
 from node.gateway.routes_chain import routes as chain_routes
+from node.gateway.routes_demands import routes as demand_routes
 from node.gateway.routes_events import routes as event_routes
 from node.gateway.routes_reads import routes as read_routes
 from node.gateway.routes_transactions import routes as transaction_routes
@@ -43,6 +44,7 @@ def create_gateway_app(state: Gateway) -> web.Application:
     app.router.add_get("/openapi.json", _openapi)
     app.router.add_routes(auth_routes)
     app.router.add_routes(read_routes)
+    app.router.add_routes(demand_routes)
     app.router.add_routes(transaction_routes)
     app.router.add_routes(event_routes)
     app.router.add_routes(audit_routes)

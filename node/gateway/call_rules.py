@@ -4,8 +4,9 @@ before it reaches the pool.
 
 The table is a gate, not the contract: a call it admits can still revert (a buyer cancelling
 another buyer's order passes the gate as a participant and fails on chain with ``NotParty``).
-Functions only another system contract may call (``issueForOrder``, ``revokeForRefund``) and
-``initialize`` are in no entry, so they are refused like an unknown selector.
+Functions only another system contract may call (``issueForOrder``, ``revokeForRefund``,
+``createOrderFor``) and ``initialize`` are in no entry, so they are refused like an unknown
+selector.
 """
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ CALLER_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("TradeSettlement", "acceptMediation"): frozenset({PARTICIPANT}),
     ("TradeSettlement", "recordAward"): frozenset({REGULATOR}),
     ("TradeSettlement", "setFrozen"): frozenset({REGULATOR}),
+    ("DemandBoard", "post"): frozenset({BUYER}),
+    ("DemandBoard", "offer"): frozenset({SUPPLIER}),
+    ("DemandBoard", "reveal"): frozenset({SUPPLIER}),
+    ("DemandBoard", "shortlist"): frozenset({BUYER}),
+    ("DemandBoard", "award"): frozenset({BUYER}),
+    ("DemandBoard", "withdraw"): frozenset({BUYER}),
+    ("DemandBoard", "takeDown"): frozenset({REGULATOR}),
     ("ExportBasisRegistry", "registerExportBasis"): frozenset({REGULATOR}),
     ("ExportBasisRegistry", "revokeExportBasis"): frozenset({REGULATOR}),
 }

@@ -15,14 +15,19 @@ from typing import Any
 from client.contracts import encode_exchange_code
 from node.storage.leveldb import LevelDB
 from node.storage.schema import (
+    DOMAIN_BY_DEMAND_PREFIX,
     DOMAIN_BY_EXCHANGE_PREFIX,
     DOMAIN_BY_GRANT_PREFIX,
     DOMAIN_BY_NAME_PREFIX,
     DOMAIN_BY_ORDER_PREFIX,
     DOMAIN_BY_PARTY_PREFIX,
     DOMAIN_BY_PRODUCT_PREFIX,
+    DOMAIN_DEMAND_BY_EXCHANGE_PREFIX,
+    DOMAIN_DEMAND_BY_WORD_PREFIX,
+    DOMAIN_DEMAND_PREFIX,
     DOMAIN_EVENT_PREFIX,
     DOMAIN_GRANT_PREFIX,
+    DOMAIN_OFFER_PREFIX,
     DOMAIN_ORDER_PREFIX,
     DOMAIN_PARTICIPANT_PREFIX,
     DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX,
@@ -94,10 +99,12 @@ def _has_words(title: str, text: str) -> bool:
     return all(any(w.startswith(wanted) for w in words) for wanted in title_words(text))
 
 
-def _ids_with_word(db: LevelDB, wanted: str, after: int) -> list[int]:
-    """Ids (above ``after``, sorted) of the products with a title word starting with
-    ``wanted``."""
-    prefix = DOMAIN_PRODUCT_BY_WORD_PREFIX + wanted.encode()
+def _ids_with_word(
+    db: LevelDB, wanted: str, after: int, index: bytes = DOMAIN_PRODUCT_BY_WORD_PREFIX
+) -> list[int]:
+    """Ids (above ``after``, sorted) of the products (or, with ``index``, the demands) with a
+    title word starting with ``wanted``."""
+    prefix = index + wanted.encode()
     found = set()
     for key, _ in db.iterate_range(prefix, _end(prefix)):
         product_id = int.from_bytes(key[-ID_BYTES:], "big")
@@ -146,6 +153,89 @@ def search_products(
 
 def _after_id(after: int) -> bytes:
     return domain_id(after) if after else b""
+
+
+# -- demands and offers -------------------------------------------------------------------------
+
+DEMAND_STATUSES = ("none", "open", "awarded", "withdrawn", "taken-down")
+CLOSED = "closed"
+"""A demand no longer open: awarded, withdrawn or taken down."""
+
+
+@dataclass(frozen=True)
+class DemandFilters:
+    exchange: str | None = None
+    """The demand's home exchange."""
+    category: str | None = None
+    """0x-prefixed bytes32, lower case."""
+    budget: int | None = None
+    """An amount within the demand's budget range (both ends included)."""
+    currency: str | None = None
+    """0x-prefixed bytes3, lower case."""
+    status: str | None = None
+    """A ``DEMAND_STATUSES`` name, or ``closed``."""
+    text: str | None = None
+
+    def admits(self, fold: dict[str, Any]) -> bool:
+        terms = fold["terms"]
+        status = DEMAND_STATUSES[int(fold["status"])]
+        return (
+            (self.exchange is None or terms["homeExchange"] == _exchange_hex(self.exchange))
+            and (self.category is None or terms["category"] == self.category)
+            and (
+                self.budget is None
+                or int(terms["budgetMin"]) <= self.budget <= int(terms["budgetMax"])
+            )
+            and (self.currency is None or terms["currency"] == self.currency)
+            and (
+                self.status is None
+                or status == self.status
+                or (self.status == CLOSED and status not in ("none", "open"))
+            )
+            and (self.text is None or _has_words(terms["title"], self.text))
+        )
+
+
+def demand_record(db: LevelDB, demand_id: int) -> dict[str, Any] | None:
+    stored = db.get(DOMAIN_DEMAND_PREFIX + domain_id(demand_id))
+    return None if stored is None else dict(json.loads(stored))
+
+
+def offer_record(db: LevelDB, offer_id: int) -> dict[str, Any] | None:
+    stored = db.get(DOMAIN_OFFER_PREFIX + domain_id(offer_id))
+    return None if stored is None else dict(json.loads(stored))
+
+
+def search_demands(
+    db: LevelDB, filters: DemandFilters, after: int, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Up to ``limit`` matching demands with an id above ``after``, and the id to continue
+    after if there may be more (None at the end); by title word or home exchange when given,
+    else in id order."""
+    words = sorted(title_words(filters.text or ""), key=len)
+    if words:
+        found_ids = _ids_with_word(db, words[-1], after, DOMAIN_DEMAND_BY_WORD_PREFIX)
+        records: Iterator[dict[str, Any] | None] = (demand_record(db, i) for i in found_ids)
+    elif filters.exchange is not None:
+        prefix = DOMAIN_DEMAND_BY_EXCHANGE_PREFIX + domain_label(filters.exchange)
+        ids = (int.from_bytes(s, "big") for s in _keys_after(db, prefix, _after_id(after)))
+        records = (demand_record(db, i) for i in ids)
+    else:
+        records = (
+            json.loads(value)
+            for _, value in db.iterate_range(
+                DOMAIN_DEMAND_PREFIX + (_after_id(after) + b"\x00" if after else b""),
+                _end(DOMAIN_DEMAND_PREFIX),
+            )
+        )
+    found: list[dict[str, Any]] = []
+    for record in records:
+        if record is None or not filters.admits(record["fold"]):
+            continue
+        found.append(record)
+        if len(found) == limit:
+            return found, int(record["demandId"])
+    return found, None
 
 
 # -- orders, grants, participants -----------------------------------------------------------------
@@ -210,10 +300,13 @@ class EventFilters:
     """Checksummed address."""
     order: int | None = None
     grant: int | None = None
+    demand: int | None = None
     from_block: int = 0
 
     def marker_prefix(self) -> bytes:
         """The narrowest marker range that holds every matching event."""
+        if self.demand is not None:
+            return DOMAIN_BY_DEMAND_PREFIX + domain_id(self.demand)
         if self.order is not None:
             return DOMAIN_BY_ORDER_PREFIX + domain_id(self.order)
         if self.grant is not None:
@@ -237,6 +330,13 @@ class EventFilters:
             and (self.product is None or _int(args.get("productId")) == self.product)
             and (self.order is None or _int(args.get("orderId")) == self.order)
             and (self.grant is None or _int(args.get("grantId")) == self.grant)
+            and (
+                self.demand is None
+                or (
+                    record["contract"] == "DemandBoard"
+                    and _int(args.get("demandId")) == self.demand
+                )
+            )
         )
 
 

@@ -216,8 +216,73 @@ def _domain_schemas() -> dict[str, Any]:
             "updatedInBlock": ID,
         },
     }  # fmt: skip
+    nullable_id = {"type": ["integer", "null"], "minimum": 0}
+    demand = {
+        "type": "object",
+        "required": ["demandId", "buyer", "homeExchange", "status", "offerCount", "postedAt",
+                     "awardedOffer", "orderId", "terms"],
+        "properties": {
+            "demandId": ID, "buyer": ADDRESS, "homeExchange": {"type": "string"},
+            "status": {"type": "string",
+                       "enum": ["open", "awarded", "withdrawn", "taken-down"]},
+            "offerCount": ID, "postedAt": ID, "awardedOffer": nullable_id, "orderId": nullable_id,
+            "terms": {
+                "type": "object",
+                "required": ["title", "category", "productType", "rights",
+                             "classificationCeiling", "budgetMin", "budgetMax", "currency",
+                             "responseDeadline", "descriptionHash", "descriptionUri"],
+                "properties": {
+                    "title": {"type": "string"}, "category": {"type": "string"},
+                    "productType": {"type": "string"}, "rights": STRING_LIST,
+                    "classificationCeiling": {"type": "string"},
+                    "budgetMin": {"type": "string", "description": "ISO 4217 minor units"},
+                    "budgetMax": {"type": "string", "description": "ISO 4217 minor units"},
+                    "currency": {"type": "string"}, "responseDeadline": ID,
+                    "descriptionHash": {"type": "string"},
+                    "descriptionUri": {"type": "string"},
+                },
+            },
+            "updatedInBlock": ID,
+        },
+    }  # fmt: skip
+    offer = {
+        "type": "object",
+        "required": ["offerId", "demandId", "supplier", "supplierExchange", "status",
+                     "commitment", "sealedAt", "revealedAt", "terms", "exchanges", "parties"],
+        "properties": {
+            "offerId": ID, "demandId": ID, "supplier": ADDRESS,
+            "supplierExchange": {"type": "string"},
+            "status": {"type": "string", "enum": ["sealed", "revealed", "shortlisted",
+                                                  "awarded", "closed"]},
+            "commitment": {"type": "string"}, "sealedAt": ID, "revealedAt": nullable_id,
+            "terms": {
+                "type": ["object", "null"],
+                "description": "Null while sealed: nothing but the commitment is known",
+                "properties": {
+                    "productId": nullable_id, "version": nullable_id,
+                    "proposalHash": NULLABLE_STRING,
+                    "price": {"type": "string", "description": "ISO 4217 minor units"},
+                    "deliveryDays": ID,
+                },
+            },
+            "exchanges": STRING_LIST, "parties": {"type": "array", "items": ADDRESS},
+            "updatedInBlock": ID,
+        },
+    }  # fmt: skip
     return {
         "Event": event,
+        "Demand": demand,
+        "DemandWithHistory": {
+            "allOf": [
+                _ref("Demand"),
+                {
+                    "type": "object",
+                    "required": ["history"],
+                    "properties": {"history": {"type": "array", "items": _ref("Event")}},
+                },
+            ]
+        },
+        "Offer": offer,
         "Exchange": {
             "type": "object",
             "required": [*EXCHANGE_FIELDS],
@@ -345,7 +410,15 @@ def _domain_schemas() -> dict[str, Any]:
                     },
                 },
             }
-            for name in ("Exchange", "Participant", "Product", "Order", "Authorization")
+            for name in (
+                "Exchange",
+                "Participant",
+                "Product",
+                "Order",
+                "Authorization",
+                "Demand",
+                "Offer",
+            )
         },
     }
 
@@ -485,6 +558,7 @@ def _domain_paths(limits: GatewayLimits) -> dict[str, Any]:
         _query("party", ADDRESS, "A party involved"),
         _query("order", UINT, "Order id"),
         _query("grant", UINT, "Grant (authorization) id"),
+        _query("demand", UINT, "Demand id (its posting, offers, award, closing)"),
         _query("fromBlock", UINT, "First block (default 0); Last-Event-ID takes precedence"),
         {"name": "Last-Event-ID", "in": "header", "required": False,
          "schema": {"type": "string"}, "description": "Resume after this event id"},
@@ -590,6 +664,57 @@ def _domain_paths(limits: GatewayLimits) -> dict[str, Any]:
             "An authorization visible to the caller",
             "AuthorizationWithState",
             [_path("grantId", UINT)],
+            not_found=True,
+        ),
+        "/v1/demands": _read(
+            "searchDemands",
+            "Search the demand pool (public)",
+            "DemandPage",
+            [
+                _query("exchange", EXCHANGE_CODE, "Home exchange code"),
+                _query(
+                    "category",
+                    {"type": "string", "pattern": "^0x[0-9a-fA-F]{64}$"},
+                    "Category (bytes32)",
+                ),
+                _query("budget", UINT, "An amount within the budget range (minor units)"),
+                _query("currency", {"type": "string", "pattern": "^[A-Z]{3}$"}, "ISO 4217 code"),
+                _query(
+                    "status",
+                    {
+                        "type": "string",
+                        "enum": ["open", "awarded", "withdrawn", "taken-down", "closed"],
+                    },
+                    "Demand status; closed is any but open",
+                ),
+                _query(
+                    "q",
+                    {"type": "string", "minLength": 1, "maxLength": 200},
+                    "Words of the title, each whole or its beginning (case-insensitive)",
+                ),
+                *pages,
+            ],
+        ),
+        "/v1/demands/{demandId}": _read(
+            "getDemand",
+            "A demand with its public history",
+            "DemandWithHistory",
+            [_path("demandId", UINT)],
+            not_found=True,
+        ),
+        "/v1/demands/{demandId}/offers": _read(
+            "listDemandOffers",
+            "The demand's offers the caller may see (all for its buyer, its exchange and"
+            " regulators; a supplier's own)",
+            "OfferPage",
+            [_path("demandId", UINT)],
+            not_found=True,
+        ),
+        "/v1/offers/{offerId}": _read(
+            "getOffer",
+            "An offer visible to the caller",
+            "Offer",
+            [_path("offerId", UINT)],
             not_found=True,
         ),
         "/v1/transactions": {

@@ -42,6 +42,7 @@ def _filters(request: web.Request) -> tuple[index.EventFilters, int | None]:
         party=query.address("party"),
         order=query.integer("order"),
         grant=query.integer("grant"),
+        demand=query.integer("demand"),
         from_block=query.integer("fromBlock", 2**63 - 1) or 0,
     )
     query.check()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from client.contracts import decode_exchange_code
+from node.gateway.index import DEMAND_STATUSES
 from node.gateway.roles import CallerRoles
 
 PRODUCT_STATUSES = ("none", "submitted", "listed", "rejected", "suspended", "revoked", "delisted")
@@ -72,6 +73,69 @@ def product_view(record: dict[str, Any]) -> dict[str, Any]:
                 record["notRecognisedBy"].values(), key=lambda entry: entry["exchange"]
             ),
         },
+        "updatedInBlock": record["updatedInBlock"],
+    }
+
+
+OFFER_STATUSES = ("none", "sealed", "revealed", "shortlisted", "awarded", "closed")
+
+
+def demand_view(record: dict[str, Any]) -> dict[str, Any]:
+    fold = record["fold"]
+    terms = fold["terms"]
+    return {
+        "demandId": record["demandId"],
+        "buyer": fold["buyer"],
+        "homeExchange": _code(terms["homeExchange"]),
+        "status": _names(DEMAND_STATUSES, int(fold["status"])),
+        "offerCount": fold["offerCount"],
+        "postedAt": fold["postedAt"],
+        "awardedOffer": fold["awardedOffer"] or None,
+        "orderId": fold["orderId"] or None,
+        "terms": {
+            "title": terms["title"],
+            "category": terms["category"],
+            "productType": _names(PRODUCT_TYPES, terms["productType"]),
+            "rights": rights_names(terms["rights"]),
+            "classificationCeiling": _names(CLASSIFICATIONS, terms["classificationCeiling"]),
+            "budgetMin": str(terms["budgetMin"]),
+            "budgetMax": str(terms["budgetMax"]),
+            "currency": _currency(terms["currency"]),
+            "responseDeadline": terms["responseDeadline"],
+            "descriptionHash": terms["descriptionHash"],
+            "descriptionUri": terms["descriptionUri"],
+        },
+        "updatedInBlock": record["updatedInBlock"],
+    }
+
+
+def offer_view(record: dict[str, Any]) -> dict[str, Any]:
+    """A sealed offer has only its commitment: its terms are null until revealed."""
+    fold = record["fold"]
+    terms = fold["terms"]
+    revealed = int(fold["revealedAt"]) != 0
+    return {
+        "offerId": record["offerId"],
+        "demandId": fold["demandId"],
+        "supplier": fold["supplier"],
+        "supplierExchange": _code(fold["supplierExchange"]),
+        "status": _names(OFFER_STATUSES, int(fold["status"])),
+        "commitment": fold["commitment"],
+        "sealedAt": fold["sealedAt"],
+        "revealedAt": fold["revealedAt"] if revealed else None,
+        "terms": (
+            {
+                "productId": terms["productId"] or None,
+                "version": terms["version"] or None,
+                "proposalHash": None if terms["productId"] else terms["proposalHash"],
+                "price": str(terms["price"]),
+                "deliveryDays": terms["deliveryDays"],
+            }
+            if revealed
+            else None
+        ),
+        "exchanges": record["exchanges"],
+        "parties": record["parties"],
         "updatedInBlock": record["updatedInBlock"],
     }
 

@@ -23,7 +23,7 @@ from eth.abc import DatabaseAPI, ReceiptAPI
 from eth_abi.exceptions import DecodingError
 from eth_utils import to_checksum_address
 
-from client import registries_events
+from client import demand_events, registries_events
 from client.contracts import decode_exchange_code
 from client.domain_events import (
     Concerns,
@@ -35,15 +35,20 @@ from client.domain_events import (
     to_json,
 )
 from node.storage.schema import (
+    DOMAIN_BY_DEMAND_PREFIX,
     DOMAIN_BY_EXCHANGE_PREFIX,
     DOMAIN_BY_GRANT_PREFIX,
     DOMAIN_BY_NAME_PREFIX,
     DOMAIN_BY_ORDER_PREFIX,
     DOMAIN_BY_PARTY_PREFIX,
     DOMAIN_BY_PRODUCT_PREFIX,
+    DOMAIN_DEMAND_BY_EXCHANGE_PREFIX,
+    DOMAIN_DEMAND_BY_WORD_PREFIX,
+    DOMAIN_DEMAND_PREFIX,
     DOMAIN_GRANT_PREFIX,
     DOMAIN_HEAD_KEY,
     DOMAIN_INVOLVEMENT_PREFIX,
+    DOMAIN_OFFER_PREFIX,
     DOMAIN_ORDER_PREFIX,
     DOMAIN_PARTICIPANT_PREFIX,
     DOMAIN_PRODUCT_BY_EXCHANGE_PREFIX,
@@ -76,6 +81,8 @@ _LEARNT = {
     "ProductSubmitted": (b"p", "products", "productId"),
     "ParticipantRegistered": (b"a", "participants", "account"),
     "ProposalCreated": (b"q", "proposals", "proposalId"),
+    "DemandPosted": (b"d", "demands", "demandId"),
+    "OfferSealed": (b"f", "offers", "offerId"),
 }
 """The events after which ``Involvement`` knows a new entry: (key kind, its field, the id)."""
 
@@ -120,6 +127,10 @@ def load_involvement(db: IndexStore) -> Involvement:
             involvement.participants[to_checksum_address(raw)] = entry
         elif kind == b"q":
             involvement.proposals[int.from_bytes(raw, "big")] = entry
+        elif kind == b"d":
+            involvement.demands[int.from_bytes(raw, "big")] = (entry[0], entry[1])
+        elif kind == b"f":
+            involvement.offers[int.from_bytes(raw, "big")] = (entry[0], entry[1])
     return involvement
 
 
@@ -212,6 +223,8 @@ class DomainIndexWriter:
             writes[DOMAIN_BY_ORDER_PREFIX + domain_id(args["orderId"]) + at] = b""
         if isinstance(args.get("grantId"), int) and args["grantId"]:
             writes[DOMAIN_BY_GRANT_PREFIX + domain_id(args["grantId"]) + at] = b""
+        if event.contract == "DemandBoard" and isinstance(args.get("demandId"), int):
+            writes[DOMAIN_BY_DEMAND_PREFIX + domain_id(args["demandId"]) + at] = b""
 
     def _fold(
         self, writes: DatabaseAPI, event: DecodedEvent, concerns: Concerns, record: dict[str, Any]
@@ -249,12 +262,70 @@ class DomainIndexWriter:
                     "terms": to_json(args["terms"]),
                 },
             )  # fmt: skip
+        elif event.contract == "DemandBoard" and name in demand_events.FOLDS:
+            self._fold_demand(writes, name, args, concerns, record)
         elif event.contract == "ParticipantRegistry" and name == "ParticipantRegistered":
             writes[DOMAIN_PARTICIPANT_PREFIX + _address(args["account"])] = _dump(
                 {
                     "account": args["account"],
                     "homeExchange": decode_exchange_code(args["homeExchange"]),
                     "registeredInBlock": record["block"],
+                }
+            )
+
+    @staticmethod
+    def _fold_demand(
+        writes: DatabaseAPI,
+        name: str,
+        args: dict[str, Any],
+        concerns: Concerns,
+        record: dict[str, Any],
+    ) -> None:
+        """The demand (public) and offer (private: its ``exchanges`` and ``parties``) records,
+        folded by ``client.demand_events`` over their stored JSON."""
+        if "demandId" not in args:
+            return
+        demand_id = args["demandId"]
+        demand_key = DOMAIN_DEMAND_PREFIX + domain_id(demand_id)
+        state = demand_events.DemandState()
+        stored = json.loads(writes[demand_key]) if demand_key in writes else None
+        if stored is not None:
+            state.demands[demand_id] = stored["fold"]
+            state.offer_ids[demand_id] = stored["offerIds"]
+        offer_id = int(args.get("offerId") or 0)
+        offer_key = DOMAIN_OFFER_PREFIX + domain_id(offer_id) if offer_id else b""
+        offer = json.loads(writes[offer_key]) if offer_key and offer_key in writes else None
+        if offer is not None:
+            state.offers[offer_id] = offer["fold"]
+        if stored is None and name != "DemandPosted":
+            return
+        demand_events.apply_event(state, name, to_json(args))
+        fold = state.demands[demand_id]
+        if stored is None:
+            home = decode_exchange_code(args["homeExchange"])
+            writes[DOMAIN_DEMAND_BY_EXCHANGE_PREFIX + domain_label(home) + domain_id(demand_id)] = (
+                b""
+            )
+            for word in title_words(fold["terms"]["title"]):
+                writes[DOMAIN_DEMAND_BY_WORD_PREFIX + domain_label(word) + domain_id(demand_id)] = (
+                    b""
+                )
+        writes[demand_key] = _dump(
+            {
+                "demandId": demand_id,
+                "fold": to_json(fold),
+                "offerIds": state.offer_ids[demand_id],
+                "updatedInBlock": record["block"],
+            }
+        )
+        if offer_key and offer_id in state.offers:
+            writes[offer_key] = _dump(
+                {
+                    "offerId": offer_id,
+                    "fold": to_json(state.offers[offer_id]),
+                    "exchanges": list(concerns.exchanges),
+                    "parties": list(concerns.parties),
+                    "updatedInBlock": record["block"],
                 }
             )
 

@@ -156,6 +156,10 @@ class Market:
     def export_bases(self) -> Contract:
         return self.system.contracts["ExportBasisRegistry"]
 
+    @property
+    def demand_board(self) -> Contract:
+        return self.system.contracts["DemandBoard"]
+
     def terms(self, **changes: Any) -> dict[str, Any]:
         """Listing terms of a fixed-price general dataset, with `changes` applied."""
         terms: dict[str, Any] = {

@@ -65,6 +65,7 @@ def certificate(market: Market, order_id: int, bill_no: int = 0, **changes: Any)
         "deliveredAt": bill["deliveredAt"],
         "settledAt": bill["settledAt"],
         "legs": LEGS,
+        "offerId": 0,
     }
     fields.update(changes)
     return fields
@@ -353,6 +354,7 @@ def test_the_buyer_confirms_and_the_trade_certificate_anchor_is_emitted(market: 
                 "deliveredAt": bill["deliveredAt"],
                 "settledAt": now,
                 "legs": LEGS,
+                "offerId": 0,
             },
             "by": market.buyer,
         }

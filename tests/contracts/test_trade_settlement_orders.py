@@ -53,13 +53,13 @@ def _expect_order_rejected(market: Market, request: dict[str, Any], error: str, 
 
 
 def test_initialize_cannot_run_a_second_time(market: Market) -> None:
-    call = market.settlement.functions.initialize(*[market.stranger] * 5)
+    call = market.settlement.functions.initialize(*[market.stranger] * 6)
     market.chain.expect_revert(call, market.stranger, "AlreadyInitialized")
 
 
 def test_the_implementation_is_locked_against_initialize(market: Market) -> None:
     implementation = market.chain.deploy("TradeSettlement")
-    call = implementation.functions.initialize(*[market.stranger] * 5)
+    call = implementation.functions.initialize(*[market.stranger] * 6)
     market.chain.expect_revert(call, market.stranger, "AlreadyInitialized")
 
 
@@ -73,6 +73,7 @@ def test_initialize_rejects_a_zero_registry_address(market: Market) -> None:
         market.products.address,
         market.authorizations.address,
         market.export_bases.address,
+        market.demand_board.address,
     )._encode_transaction_data()
     compiled = artifact("UpgradeProxy")
     proxy = chain.w3.eth.contract(abi=compiled.abi, bytecode=compiled.bytecode)
@@ -176,6 +177,7 @@ def test_a_buyer_creates_an_order_on_a_listed_version(market: Market) -> None:
         "grantRevoked": False,
         "frozenAt": 0,
         "frozenFor": 0,
+        "offerId": 0,
     }
     assert stored["grant"] == (
         PROCESSING_USE,
@@ -516,6 +518,7 @@ def test_initialization_is_recorded_with_the_registry_addresses(market: Market) 
         market.products.address,
         market.authorizations.address,
         market.export_bases.address,
+        market.demand_board.address,
     )._encode_transaction_data()
     proxy = chain.deploy("UpgradeProxy", implementation.address, market.exchanges.address, init)
     [log] = (
@@ -529,4 +532,5 @@ def test_initialization_is_recorded_with_the_registry_addresses(market: Market) 
         "productRegistry": market.products.address,
         "authorizationRegistry": market.authorizations.address,
         "exportBasisRegistry": market.export_bases.address,
+        "demandBoard": market.demand_board.address,
     }

@@ -2,7 +2,7 @@
 JSON-RPC: exchanges A (SHDE), B (SZDE) and C (BJIDE); a supplier and an evaluator at A, two
 buyers at B; four products at A (three listed, one only submitted), one not recognised by C;
 one order by the first buyer, accepted by the supplier; a direct grant of the third product to
-the first buyer."""
+the first buyer; a demand posted by the second buyer at B with the supplier's sealed offer."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from eth_utils import keccak
 
 from client import connect
 from client.contracts import encode_exchange_code
+from client.demand_offers import offer_commitment
 from tests.support.gateway import GatewayClient, gateway_node
 from tests.support.market_node import MarketNode, operator, participant
 from tests.support.node_process import NodeProcess
@@ -47,6 +48,7 @@ class GatewayMarket:
     products: list[int] = field(default_factory=list)
     order: int = 0
     grant: int = 0
+    demand: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -159,6 +161,37 @@ def build_market(m: MarketNode, story: GatewayMarket) -> None:
     grants = m.contract("AuthorizationRegistry").functions
     m.send(grants.issue(direct_grant(m, story.products[2], participant(3).address)), seller)
     story.grant = int(grants.grantCount().call())
+    post_demand(m, story)
+
+
+def post_demand(m: MarketNode, story: GatewayMarket) -> None:
+    board = m.contract("DemandBoard").functions
+    demand = {
+        "title": "Port congestion forecasts",
+        "category": PORT,
+        "productType": 0,
+        "rights": PROCESSING_USE,
+        "classificationCeiling": 0,
+        "budgetMin": 100_000,
+        "budgetMax": 2_000_000,
+        "currency": b"CNY",
+        "responseDeadline": m.now + YEAR,
+        "descriptionHash": h("port demand"),
+        "descriptionUri": "https://demands.example/port",
+        "homeExchange": encode_exchange_code(B),
+    }
+    m.send(board.post(demand), participant(4))
+    story.demand = int(board.demandCount().call())
+    offered = {
+        "productId": story.products[0],
+        "version": 1,
+        "proposalHash": bytes(32),
+        "price": PRICE,
+        "deliveryDays": 7,
+    }
+    seller = participant(1)
+    commitment = offer_commitment(story.demand, seller.address, offered, h("salt"))
+    m.send(board.offer(story.demand, commitment), seller)
 
 
 @contextmanager

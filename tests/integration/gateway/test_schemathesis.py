@@ -47,7 +47,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
 ) -> None:
     run = schemathesis(market, market.buyer, tmp_path)
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
-    assert "Tested: 23" in run.stdout
+    assert "Tested: 27" in run.stdout
 
 
 def test_schemathesis_as_a_regulator_finds_the_audit_answers_as_documented(

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 from eth.db.atomic import AtomicDB
 from eth_utils import keccak, to_checksum_address
 
-from client.contracts import implementation_address, proxy_address, system_address
+from client.artifacts import ARTIFACTS_DIR
+from client.contracts import (
+    LINKED_LIBRARY_INDEX,
+    implementation_address,
+    library_address,
+    proxy_address,
+    system_address,
+)
 from genesis.consortium import Consortium, load_consortium
 from genesis.generator import consortium_predeploy, genesis_document
 from genesis.predeploy import (
@@ -51,12 +59,13 @@ def test_system_contracts_have_fixed_documented_addresses() -> None:
         (name, f"dc1000000000000000000000000000000000000{i}",
          f"dc1100000000000000000000000000000000000{i}")
         for i, name in zip(
-            (1, 2, 3, 4, 5, 7),
+            (1, 2, 3, 4, 5, 6, 7),
             ["ExchangeRegistry", "ParticipantRegistry", "DataProductRegistry",
-             "AuthorizationRegistry", "TradeSettlement", "ExportBasisRegistry"], strict=True,
+             "AuthorizationRegistry", "TradeSettlement", "DemandBoard", "ExportBasisRegistry"],
+            strict=True,
         )
     ]  # fmt: skip
-    assert proxy_address(6).hex() == "dc10000000000000000000000000000000000006"
+    assert library_address(1).hex() == "dc12000000000000000000000000000000000001"
     assert system_address("ExchangeRegistry") == to_checksum_address(proxy_address(1))
 
 
@@ -71,7 +80,9 @@ def test_predeploy_writes_implementation_and_proxy_at_their_fixed_addresses(
 ) -> None:
     registry = system_contract("ExchangeRegistry")
     accounts = predeploy(values_for(consortium, 1), [registry])
-    assert sorted(accounts) == sorted([proxy_address(1), implementation_address(1)])
+    assert sorted(accounts) == sorted(
+        [library_address(1), proxy_address(1), implementation_address(1)]
+    )
     proxy = accounts[proxy_address(1)]
     assert proxy.storage[IMPLEMENTATION_SLOT] == int.from_bytes(implementation_address(1))
     assert proxy.storage[ADMIN_SLOT] == int.from_bytes(proxy_address(1))
@@ -100,7 +111,8 @@ def test_predeployed_registry_equals_a_normal_deployment(consortium: Consortium)
     root = genesis_state_root(alloc, scratch)
     db = chain.tester.backend.chain.chaindb.db
     deployed_root = chain.w3.eth.get_block("latest")["stateRoot"]
-    for address, account in accounts.items():
+    for address in (row.proxy, row.implementation):
+        account = accounts[address]
         assert chain.w3.eth.get_code(to_checksum_address(address)) == account.code
         assert chain.w3.eth.get_transaction_count(to_checksum_address(address)) == account.nonce
         for slot, value in account.storage.items():
@@ -210,17 +222,25 @@ MARKET_CONTRACTS = [
     "DataProductRegistry",
     "AuthorizationRegistry",
     "TradeSettlement",
+    "DemandBoard",
     "ExportBasisRegistry",
 ]
 
 
-def test_all_six_system_contracts_are_built_and_predeployed(consortium: Consortium) -> None:
+def test_all_seven_system_contracts_and_the_linked_library_are_predeployed(
+    consortium: Consortium,
+) -> None:
     accounts = consortium_predeploy(consortium, validators(1))
     assert [c.name for c in built_system_contracts()] == MARKET_CONTRACTS
     assert sorted(accounts) == sorted(
-        address
-        for index in (1, 2, 3, 4, 5, 7)
-        for address in (proxy_address(index), implementation_address(index))
+        [
+            library_address(1),
+            *(
+                address
+                for index in range(1, 8)
+                for address in (proxy_address(index), implementation_address(index))
+            ),
+        ]
     )
 
 
@@ -232,7 +252,7 @@ def test_each_initialize_needs_only_the_contracts_before_it_in_the_table(
     values = values_for(consortium, 1)
     for end in range(1, len(SYSTEM_CONTRACTS) + 1):
         accounts = predeploy(values, SYSTEM_CONTRACTS[:end])
-        assert len(accounts) == 2 * end
+        assert len(accounts) == 2 * end + 1
 
 
 @pytest.mark.parametrize("name", MARKET_CONTRACTS[1:])
@@ -292,4 +312,25 @@ def test_genesis_names_every_system_proxy_and_nothing_else_an_upgrade_target(
         SYSTEM_CONTRACTS
     )
     assert targets(to_checksum_address(implementation_address(5))).call() is False
-    assert targets(to_checksum_address(proxy_address(6))).call() is False
+    assert targets(to_checksum_address(library_address(1))).call() is False
+
+
+def test_the_compiler_links_each_library_at_its_fixed_genesis_address() -> None:
+    """``contracts/build.mjs`` links libraries at the addresses genesis predeploys them at."""
+    settings = json.loads((ARTIFACTS_DIR / "TradeSettlement.json").read_text())["settings"]
+    linked = {
+        name: address
+        for libraries in settings["libraries"].values()
+        for name, address in libraries.items()
+    }
+    assert linked == {
+        name: "0x" + library_address(index).hex() for name, index in LINKED_LIBRARY_INDEX.items()
+    }
+
+
+def test_the_predeployed_library_runs_only_by_delegatecall(consortium: Consortium) -> None:
+    """A library's runtime code carries its own address (solc's call protection), so it must be
+    created at its fixed address, as genesis does, not copied there."""
+    accounts = predeploy(values_for(consortium, 1), [system_contract("ExchangeRegistry")])
+    code = accounts[library_address(1)].code
+    assert code[:21] == b"\x73" + library_address(1)

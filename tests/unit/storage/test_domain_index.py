@@ -153,3 +153,71 @@ def test_pages_of_products_continue_after_the_cursor(db: LevelDB) -> None:
     rest, end = index.search_products(db, index.ProductFilters(), after or 0, 10)
     assert ([r["productId"] for r in first], after) == ([1, 2], 2)
     assert ([r["productId"] for r in rest], end) == ([3, 4, 5], None)
+
+
+DEMAND_TERMS = (
+    "(string,bytes32,uint8,uint8,uint8,uint128,uint128,bytes3,uint64,bytes32,string,bytes32)"
+)
+POSTED = keccak(text=f"DemandPosted(uint256,address,bytes32,{DEMAND_TERMS},uint64)")
+SEALED = keccak(text="OfferSealed(uint256,uint256,address,bytes32,bytes32,uint64)")
+BOARD = bytes.fromhex(system_address("DemandBoard")[2:])
+BUYER = "0x" + "44" * 20
+
+
+def posted(demand_id: int, title: str, home: str = "SZDE") -> Log:
+    code = encode_exchange_code(home)
+    topics = (word(POSTED), demand_id, word(BUYER), word(code))
+    demand = (title, keccak(text="cat"), 0, 2, 0, 100, 900, b"CNY", 10**9, b"\5" * 32, "uri", code)
+    return Log(BOARD, topics, encode([DEMAND_TERMS, "uint64"], [demand, 7]))
+
+
+def sealed(demand_id: int, offer_id: int, supplier: str, home: str) -> Log:
+    topics = (word(SEALED), demand_id, offer_id, word(supplier))
+    data = encode(["bytes32", "bytes32", "uint64"], [encode_exchange_code(home), b"\6" * 32, 8])
+    return Log(BOARD, topics, data)
+
+
+def test_demands_are_found_by_title_word_home_exchange_and_budget(db: LevelDB) -> None:
+    writer = DomainIndexWriter(db)
+    commit(db, writer, 1, posted(1, "Port congestion forecasts"), posted(2, "Retail", "SHDE"))
+
+    def found(**filters: object) -> list[int]:
+        records, _ = index.search_demands(db, index.DemandFilters(**filters), 0, 10)  # type: ignore[arg-type]
+        return [r["demandId"] for r in records]
+
+    assert found(text="forecast") == [1]
+    assert found(exchange="SHDE") == [2]
+    assert found(budget=900) == [1, 2]
+    assert found(budget=901) == []
+    assert found(status="open") == [1, 2]
+    assert found(status="closed") == []
+
+
+def test_an_offer_record_concerns_its_supplier_and_the_demand_s_buyer(db: LevelDB) -> None:
+    writer = DomainIndexWriter(db)
+    supplier = "0x" + "55" * 20
+    commit(db, writer, 1, posted(1, "Port"), sealed(1, 1, supplier, "BJIDE"))
+    offer = index.offer_record(db, 1)
+    assert offer is not None
+    assert (offer["exchanges"], offer["parties"]) == (
+        ["BJIDE", "SZDE"],
+        [
+            "0x4444444444444444444444444444444444444444",
+            "0x5555555555555555555555555555555555555555",
+        ],
+    )
+    demand = index.demand_record(db, 1)
+    assert demand is not None
+    assert (demand["fold"]["offerCount"], demand["offerIds"]) == (1, [1])
+
+
+def test_what_involvement_learnt_of_demands_and_offers_survives_a_new_writer(db: LevelDB) -> None:
+    supplier = "0x" + "55" * 20
+    commit(db, DomainIndexWriter(db), 1, posted(1, "Port"), sealed(1, 3, supplier, "BJIDE"))
+    reopened = DomainIndexWriter(db)
+    assert reopened.involvement.demands == {
+        1: ("SZDE", "0x4444444444444444444444444444444444444444")
+    }
+    assert reopened.involvement.offers == {
+        3: ("BJIDE", "0x5555555555555555555555555555555555555555")
+    }
