@@ -92,7 +92,8 @@ def write_sealed(ledger: Ledger, block: QbftBlock, built: BuiltBlock | None) -> 
     if block.number <= head.block_number:
         return None
     if built is not None and built.block.header.parent_hash == head.hash:
-        return ledger.commit_sealed(built, decode_extra_data(block.header.extra_data).seals)
+        extra = decode_extra_data(block.header.extra_data)
+        return ledger.commit_sealed(built, extra.seals, extra.round)
     return ledger.import_block(block, now=time.time())
 
 
