@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth_typing import Address
@@ -56,6 +57,28 @@ TXS_SELECTION_ROUND_SHARE = 0.125
 validator executes the block too before it can prepare, and while the proposer builds they
 idle, so it runs faster than they will: on two cores shared by five nodes, a block built in
 1 s took the others 4 to 8 s, longer than the 4 s round, and every round timed out."""
+
+
+class ConsensusLinks(Protocol):
+    """Where the runner sends QBFT messages (the peer network; nowhere for a lone validator)."""
+
+    def broadcast_consensus(self, code: int, data: bytes) -> None:
+        """Send a message of this node's to every peer."""
+        ...
+
+    def relay_consensus(self, code: int, data: bytes, author: bytes) -> None:
+        """Forward a peer's message to the peers that may not have it."""
+        ...
+
+
+class NoLinks:
+    """A lone validator's links: it has no one to tell."""
+
+    def broadcast_consensus(self, code: int, data: bytes) -> None:
+        return None
+
+    def relay_consensus(self, code: int, data: bytes, author: bytes) -> None:
+        return None
 
 
 class PoolOnLoop:
@@ -220,12 +243,12 @@ class QbftRunner:
         chain_executor: ThreadPoolExecutor,
         pending: PoolOnLoop,
         on_imported: Callable[[QbftBlock, Sequence[RejectedTransaction]], None],
-        send: Callable[[int, bytes], None],
+        links: ConsensusLinks,
     ) -> None:
-        """``on_imported`` and ``send`` are called on the loop."""
+        """``on_imported`` and ``links`` are called on the loop."""
         self._ledger = ledger
         self._executor = chain_executor
-        self._send = send
+        self._links = links
         self._pending = pending
         self._on_imported = on_imported
         self._executed = ExecutedBlocks()
@@ -278,8 +301,10 @@ class QbftRunner:
     async def _apply(self, effects: list[Effect]) -> None:
         loop = asyncio.get_running_loop()
         for effect in effects:
-            if isinstance(effect, Broadcast | Gossip):
-                self._send(int(effect.code), effect.data)
+            if isinstance(effect, Broadcast):
+                self._links.broadcast_consensus(int(effect.code), effect.data)
+            elif isinstance(effect, Gossip):
+                self._links.relay_consensus(int(effect.code), effect.data, effect.author)
             elif isinstance(effect, StartBlockTimer):
                 event = BlockTimerExpired(effect.round_id, 0.0)
                 loop.call_at(
