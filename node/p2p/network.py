@@ -14,7 +14,6 @@ fewer frames.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections import OrderedDict
@@ -303,7 +302,7 @@ class PeerNetwork:
         assert self._session is not None
         delay = self.settings.reconnect_min_seconds
         address = dialer.url.address
-        while True:
+        while not self._closing:
             if address in self.peers:
                 await self._wait_disconnected(address)
                 delay = self.settings.reconnect_min_seconds
@@ -360,8 +359,9 @@ class PeerNetwork:
             await peer.ws.close(code=PROTOCOL_CLOSE_CODE, message=b"INTERNAL_ERROR")
         finally:
             writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-                await writer
+            # Not ``suppress(CancelledError)``: that would also swallow the cancellation of this
+            # task (the node stopping while the writer winds down), and a dialler would dial on.
+            await asyncio.gather(writer, return_exceptions=True)
             if self.peers.get(peer.address) is peer:
                 del self.peers[peer.address]
                 logger.info("peer disconnected", extra={"fields": {"peer": peer.name}})
