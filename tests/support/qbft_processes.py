@@ -4,7 +4,10 @@ by ``dcl://`` URL, and observers that any validator allows through an allowlist 
 from __future__ import annotations
 
 import json
+import signal
 import socket
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from eth_account.signers.local import LocalAccount
 from genesis.generator import write_network
 from node.datadir import init_datadir, read_key
 from node.p2p.peer_url import PeerUrl, node_public_key
-from tests.support.node_process import NodeProcess, start_node
+from tests.support.node_process import NodeProcess, StartingProcess, spawn_node
 from tests.support.rpc import rpc
 
 MAX_ROUND_TIMEOUT_SECONDS = "4"
@@ -70,6 +73,17 @@ class QbftNetwork:
         return member
 
     def start(self, member: Member, *, log_level: str = "info") -> NodeProcess:
+        member.process = self._spawn(member, log_level).ready()
+        return member.process
+
+    def start_many(self, members: Sequence[Member], *, timeout: float = 120) -> None:
+        """Launch ``members`` side by side, then wait until every one is ready."""
+        starting = [(member, self._spawn(member, "info")) for member in members]
+        deadline = time.monotonic() + timeout
+        for member, process in starting:
+            member.process = process.ready(max(0.0, deadline - time.monotonic()))
+
+    def _spawn(self, member: Member, log_level: str) -> StartingProcess:
         peers = [m.url for m in self.validators if m is not member]
         arguments = [
             "--p2p", f"127.0.0.1:{member.url.port}",
@@ -80,20 +94,30 @@ class QbftNetwork:
             arguments.append("--observer")
         elif self.allowlist.exists():
             arguments += ["--allowlist", str(self.allowlist)]
-        member.process = start_node(member.datadir, *arguments, log_level=log_level)
-        return member.process
+        return spawn_node(member.datadir, *arguments, log_level=log_level)
 
     def start_all(self) -> None:
-        for member in self.validators:
-            self.start(member)
+        self.start_many(self.validators)
 
     def stop(self, member: Member) -> None:
         assert member.process is not None
         assert member.process.stop() == 0
         member.process = None
 
+    def stop_many(self, members: Sequence[Member]) -> None:
+        """Ctrl-C to every one of ``members`` at once, then wait for each clean exit."""
+        for member in members:
+            assert member.process is not None
+            member.process.process.send_signal(signal.SIGINT)
+        for member in members:
+            self.stop(member)
+
     def stop_all(self) -> None:
-        for member in [*self.validators, *self.observers]:
+        members = [*self.validators, *self.observers]
+        for member in members:
+            if member.process is not None and member.process.process.poll() is None:
+                member.process.process.send_signal(signal.SIGINT)
+        for member in members:
             if member.process is not None and member.process.process.poll() is None:
                 member.process.stop()
             member.process = None
