@@ -45,6 +45,7 @@ from node.consensus.events import (
     RoundTimerExpired,
 )
 from node.consensus.signer import PrivateKeySigner
+from node.consensus.validation.reasons import EQUIVOCATIONS
 from node.txpool.pool import TxPool
 
 logger = logging.getLogger(__name__)
@@ -214,13 +215,20 @@ def _log_execution(message: str, block: QbftBlock, started: float) -> None:
 
 
 def _log_rejected(effect: Rejected) -> None:
+    """Refusals are routine (late, early, duplicate messages) and logged at debug level, except
+    a validator's equivocation: operators must see a validator that misbehaves."""
     fields: dict[str, object] = {"reason": effect.reason.name, "detail": effect.detail}
     if effect.author is not None:
         fields["author"] = "0x" + bytes(effect.author).hex()
     if effect.round_id is not None:
         fields["height"] = effect.round_id.height
         fields["round"] = effect.round_id.round
-    logger.debug("consensus message refused", extra={"fields": fields})
+    if effect.code is not None:
+        fields["code"] = f"0x{effect.code:02x}"
+    if effect.reason in EQUIVOCATIONS:
+        logger.warning("conflicting consensus message refused", extra={"fields": fields})
+    else:
+        logger.debug("consensus message refused", extra={"fields": fields})
 
 
 class LedgerValidators:

@@ -96,8 +96,12 @@ def start_node(datadir: Path, *extra_args: str, log_level: str = "info") -> Node
     return spawn_node(datadir, *extra_args, log_level=log_level).ready()
 
 
-def spawn_node(datadir: Path, *extra_args: str, log_level: str = "info") -> StartingProcess:
-    return spawn_dcl(datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level)
+def spawn_node(
+    datadir: Path, *extra_args: str, log_level: str = "info", module: str = "node.cli"
+) -> StartingProcess:
+    return spawn_dcl(
+        datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level, module=module
+    )
 
 
 def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodeProcess:
@@ -125,10 +129,13 @@ class StartingProcess:
         )
 
 
-def spawn_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> StartingProcess:
-    """Launch ``dcl ARGUMENTS --rpc 127.0.0.1:0`` without waiting for it."""
+def spawn_dcl(
+    datadir: Path, *arguments: str, log_level: str = "info", module: str = "node.cli"
+) -> StartingProcess:
+    """Launch ``dcl ARGUMENTS --rpc 127.0.0.1:0`` without waiting for it (``module``: a
+    test's variant of the ``dcl`` command, run as ``python -m MODULE``)."""
     command = [
-        sys.executable, "-m", "node.cli", "--log-level", log_level, *arguments,
+        sys.executable, "-m", module, "--log-level", log_level, *arguments,
         "--rpc", "127.0.0.1:0",
     ]  # fmt: skip
     process = subprocess.Popen(
