@@ -4,8 +4,9 @@
 key, handshakes, ledger and consensus core) whose consensus shell rewrites what the node
 sends, splitting its peers in two: the first by address, and the others.
 
-- As the proposer of a round 0 it proposes two valid blocks, the node's own (A) and one with
-  an extra transaction (B): the first group gets A then B, the others B then A; with its
+- Whenever it proposes a new block (not a prepared one), it proposes two valid blocks, the
+  node's own (A) and one with an extra transaction (B), with the same justification: the
+  first group gets A then B, the others B then A; with its
   prepare it sends its commit at once, for A to the first group and for B to the others
   (commit seals made for each), so B can reach a quorum with the others' votes.
 - In every other round it commits three times: its real commit, a commit for the same block
@@ -116,12 +117,13 @@ class EquivocatingRunner(QbftRunner):
     async def _send_conflicting(self, message: QbftMessage) -> None:
         self._remember(message)
         round_id = message.round_id
-        if isinstance(message, Proposal) and round_id.round == 0:
+        if isinstance(message, Proposal) and not message.prepares:
             second = await asyncio.get_running_loop().run_in_executor(
-                self._executor, self._second_block, message.block
+                self._executor, self._second_block, message.block, round_id.round
             )
             self._second_blocks[round_id] = second
-            other = Proposal(sign_payload(ProposalPayload(round_id, second), self._signer), (), ())
+            signed = sign_payload(ProposalPayload(round_id, second), self._signer)
+            other = Proposal(signed, message.round_changes, ())
             self._split([message, other], [other, message])
         elif isinstance(message, Prepare) and round_id in self._second_blocks:
             # It commits at once, to both blocks: its own core would wait for a quorum of
@@ -151,7 +153,7 @@ class EquivocatingRunner(QbftRunner):
         seal = self._signer.sign(seal_digest(block, round_id.round))
         return Commit(sign_payload(CommitPayload(round_id, bytes(block.hash), seal), self._signer))
 
-    def _second_block(self, block: QbftBlock) -> QbftBlock:
+    def _second_block(self, block: QbftBlock, round_number: int) -> QbftBlock:
         """A valid block for the same height and round: ``block``'s transactions and one more,
         a zero-fee transfer from a fresh key (gas is free on this chain)."""
         sender = Account.create()
@@ -166,7 +168,7 @@ class EquivocatingRunner(QbftRunner):
             [*block.transactions, extra],
             coinbase=block.header.coinbase,
             timestamp=block.header.timestamp,
-            round_number=0,
+            round_number=round_number,
             parent=parent,
         )
         return built.block
