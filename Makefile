@@ -8,7 +8,7 @@ SOLC := contracts/node_modules/.installed
 CLIENTS := tests/clients/node_modules/.installed
 DEVNET_DIR ?= devnet-data
 
-.PHONY: install browser devnet test lint contracts clean
+.PHONY: install browser compose devnet test lint contracts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
-install: $(INSTALLED) $(SOLC) $(CLIENTS) browser
+# docker/compose.yaml is checked by Docker Compose in the tests (there is no Docker engine to
+# run it): Debian's docker-compose is installed the same way when no compose command exists.
+compose:
+	@if ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1 \
+		&& command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose; \
+	fi
+
+install: $(INSTALLED) $(SOLC) $(CLIENTS) browser compose
 
 devnet: install
 	$(BIN)/dcl devnet --validators 1 --datadir $(DEVNET_DIR) --consortium genesis/consortium.toml \
@@ -43,8 +51,8 @@ test: install
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider
 
 lint: install
-	$(BIN)/ruff check node client genesis tests benchmarks
-	$(BIN)/ruff format --check node client genesis tests benchmarks
+	$(BIN)/ruff check node client genesis tests benchmarks docker
+	$(BIN)/ruff format --check node client genesis tests benchmarks docker
 	$(BIN)/mypy
 
 contracts: $(SOLC)

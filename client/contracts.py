@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
-from web3 import Web3
-from web3.contract import Contract
-from web3.contract.contract import ContractFunction
-from web3.logs import DISCARD
-from web3.types import TxParams, TxReceipt, Wei
 
 from client.artifacts import load_artifact
+
+if TYPE_CHECKING:
+    # Only the bindings need web3.py; the node imports the addresses and codes of this module
+    # and need not load it at every start.
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+    from web3.contract import Contract
+    from web3.contract.contract import ContractFunction
+    from web3.types import TxParams, TxReceipt
 
 PROXY_PREFIX = 0xDC10
 IMPLEMENTATION_PREFIX = 0xDC11
@@ -256,6 +259,8 @@ class ExchangeRegistry:
 
     def proposal_id(self, receipt: TxReceipt) -> int:
         """The id of the proposal a ``propose*`` transaction created."""
+        from web3.logs import DISCARD
+
         events = self.contract.events.ProposalCreated().process_receipt(receipt, errors=DISCARD)
         if len(events) != 1:
             raise ValueError("the receipt holds no ProposalCreated event of this registry")
@@ -268,6 +273,8 @@ def send(w3: Web3, call: ContractFunction, account: LocalAccount, **overrides: A
     Gas is free on the ledger (base fee 0), so the transaction carries zero fees; a receipt
     with status 0 is returned as is, for the caller to judge.
     """
+    from web3.types import Wei
+
     params: TxParams = {
         "from": account.address,
         "nonce": w3.eth.get_transaction_count(account.address, "pending"),

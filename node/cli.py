@@ -12,9 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from genesis.consortium import load_consortium
-from genesis.dev_keys import DEV_ONLY_WARNING
-from genesis.generator import NetworkExistsError, write_network
 from node.audit import commands as audit_commands
 from node.audit.replay_command import add_replay_command
 from node.audit.verify_db_command import add_verify_db_command
@@ -24,8 +21,6 @@ from node.chain.ledger import GenesisMismatchError
 from node.chain_transfer import export_chain, import_chain
 from node.consensus.describe import decode_and_describe, describe_extra_data, parse_hex
 from node.datadir import DataDir, DataDirError, init_datadir
-from node.devnet import DevnetError, create_network
-from node.devnet import run as run_devnet
 from node.gateway.limits import GatewayLimits
 from node.logs import configure_logging
 from node.p2p.allowlist import read_allowlist_file
@@ -227,6 +222,12 @@ def cmd_export_chain(args: argparse.Namespace) -> None:
 
 
 def cmd_genesis_new(args: argparse.Namespace) -> None:
+    # Imported here: the consortium tooling loads the SDK's web3.py, which `dcl run` does not
+    # need (a 24-validator network starts 24 processes).
+    from genesis.consortium import load_consortium
+    from genesis.dev_keys import DEV_ONLY_WARNING
+    from genesis.generator import NetworkExistsError, write_network
+
     consortium = None if args.consortium is None else load_consortium(args.consortium)
     validators = args.validators
     if validators is None:
@@ -292,6 +293,9 @@ def cmd_devnet(args: argparse.Namespace) -> None:
     """A network with the well-known DEV ONLY keys, created on first use: N validator
     processes and an observer (which serves the gateway), or (``--validators 1``) one
     validator in this process."""
+    from node.devnet import DevnetError, create_network
+    from node.devnet import run as run_devnet
+
     if args.validators < 1:
         raise UsageError("--validators must be at least 1")
     if args.validators > 1:
@@ -300,19 +304,25 @@ def cmd_devnet(args: argparse.Namespace) -> None:
         ports = (port, ws_port, args.p2p_port)
         gateway_port = None if args.gateway is None else args.gateway[1]
         _check_devnet_ports(ports, args.validators + 1, gateway_port)
-        run_devnet(
-            args.datadir,
-            args.validators,
-            host,
-            ports,
-            args.log_level,
-            consortium=args.consortium,
-            gateway=_gateway_options(args),
-        )
+        try:
+            run_devnet(
+                args.datadir,
+                args.validators,
+                host,
+                ports,
+                args.log_level,
+                consortium=args.consortium,
+                gateway=_gateway_options(args),
+            )
+        except DevnetError as error:
+            raise UsageError(str(error)) from None
         return
     network = args.datadir / "network"
     node_dir = args.datadir / "validator-1"
-    create_network(network, 1, args.consortium)
+    try:
+        create_network(network, 1, args.consortium)
+    except DevnetError as error:
+        raise UsageError(str(error)) from None
     if not DataDir(node_dir).is_initialised():
         init_datadir(node_dir, network / "genesis.json", network / "validator-1" / "key")
     accounts = json.loads((network / "dev-only-accounts.json").read_text())["accounts"]
@@ -453,7 +463,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         exit_code = args.handler(args)
     except (
         UsageError,
-        DevnetError,
         PeerUrlError,
         DataDirError,
         GenesisError,

@@ -75,7 +75,7 @@ class NetworkService:
                 chain_executor,
                 PoolOnLoop(pool),
                 self._on_imported,
-                self.network.broadcast_consensus,
+                self.network,
             )
         self._tasks: list[asyncio.Task[None]] = []
 

@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth_typing import Address
@@ -44,6 +45,7 @@ from node.consensus.events import (
     RoundTimerExpired,
 )
 from node.consensus.signer import PrivateKeySigner
+from node.consensus.validation.reasons import EQUIVOCATIONS
 from node.txpool.pool import TxPool
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,28 @@ TXS_SELECTION_ROUND_SHARE = 0.125
 validator executes the block too before it can prepare, and while the proposer builds they
 idle, so it runs faster than they will: on two cores shared by five nodes, a block built in
 1 s took the others 4 to 8 s, longer than the 4 s round, and every round timed out."""
+
+
+class ConsensusLinks(Protocol):
+    """Where the runner sends QBFT messages (the peer network; nowhere for a lone validator)."""
+
+    def broadcast_consensus(self, code: int, data: bytes) -> None:
+        """Send a message of this node's to every peer."""
+        ...
+
+    def relay_consensus(self, code: int, data: bytes, author: bytes) -> None:
+        """Forward a peer's message to the peers that may not have it."""
+        ...
+
+
+class NoLinks:
+    """A lone validator's links: it has no one to tell."""
+
+    def broadcast_consensus(self, code: int, data: bytes) -> None:
+        return None
+
+    def relay_consensus(self, code: int, data: bytes, author: bytes) -> None:
+        return None
 
 
 class PoolOnLoop:
@@ -92,7 +116,8 @@ def write_sealed(ledger: Ledger, block: QbftBlock, built: BuiltBlock | None) -> 
     if block.number <= head.block_number:
         return None
     if built is not None and built.block.header.parent_hash == head.hash:
-        return ledger.commit_sealed(built, decode_extra_data(block.header.extra_data).seals)
+        extra = decode_extra_data(block.header.extra_data)
+        return ledger.commit_sealed(built, extra.seals, extra.round)
     return ledger.import_block(block, now=time.time())
 
 
@@ -190,13 +215,20 @@ def _log_execution(message: str, block: QbftBlock, started: float) -> None:
 
 
 def _log_rejected(effect: Rejected) -> None:
+    """Refusals are routine (late, early, duplicate messages) and logged at debug level, except
+    a validator's equivocation: operators must see a validator that misbehaves."""
     fields: dict[str, object] = {"reason": effect.reason.name, "detail": effect.detail}
     if effect.author is not None:
         fields["author"] = "0x" + bytes(effect.author).hex()
     if effect.round_id is not None:
         fields["height"] = effect.round_id.height
         fields["round"] = effect.round_id.round
-    logger.debug("consensus message refused", extra={"fields": fields})
+    if effect.code is not None:
+        fields["code"] = f"0x{effect.code:02x}"
+    if effect.reason in EQUIVOCATIONS:
+        logger.warning("conflicting consensus message refused", extra={"fields": fields})
+    else:
+        logger.debug("consensus message refused", extra={"fields": fields})
 
 
 class LedgerValidators:
@@ -219,12 +251,12 @@ class QbftRunner:
         chain_executor: ThreadPoolExecutor,
         pending: PoolOnLoop,
         on_imported: Callable[[QbftBlock, Sequence[RejectedTransaction]], None],
-        send: Callable[[int, bytes], None],
+        links: ConsensusLinks,
     ) -> None:
-        """``on_imported`` and ``send`` are called on the loop."""
+        """``on_imported`` and ``links`` are called on the loop."""
         self._ledger = ledger
         self._executor = chain_executor
-        self._send = send
+        self._links = links
         self._pending = pending
         self._on_imported = on_imported
         self._executed = ExecutedBlocks()
@@ -277,8 +309,10 @@ class QbftRunner:
     async def _apply(self, effects: list[Effect]) -> None:
         loop = asyncio.get_running_loop()
         for effect in effects:
-            if isinstance(effect, Broadcast | Gossip):
-                self._send(int(effect.code), effect.data)
+            if isinstance(effect, Broadcast):
+                self._links.broadcast_consensus(int(effect.code), effect.data)
+            elif isinstance(effect, Gossip):
+                self._links.relay_consensus(int(effect.code), effect.data, effect.author)
             elif isinstance(effect, StartBlockTimer):
                 event = BlockTimerExpired(effect.round_id, 0.0)
                 loop.call_at(

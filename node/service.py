@@ -39,7 +39,7 @@ from node.head_state import HeadAccounts
 from node.network_service import NetworkRole, NetworkService
 from node.p2p.network import NetworkSettings
 from node.producer import BlockProducer, ProductionSettings
-from node.qbft_runner import PoolOnLoop, QbftRunner
+from node.qbft_runner import NoLinks, PoolOnLoop, QbftRunner
 from node.rpc.backend import PooledBySender
 from node.rpc.filters import FilterRegistry
 from node.rpc.format import new_head_json, transaction_json
@@ -284,7 +284,7 @@ class Node:
             self._chain_executor,
             PoolOnLoop(self.pool),
             self._on_imported,
-            lambda code, data: None,
+            NoLinks(),
         )
         await runner.run()
 

@@ -288,11 +288,20 @@ class Ledger(ChainReader):
             raise
         return receipt
 
-    def commit_sealed(self, built: BuiltBlock, seals: Sequence[bytes]) -> QbftBlock:
-        """Attach the commit seals and write the block in one batch."""
+    def commit_sealed(
+        self, built: BuiltBlock, seals: Sequence[bytes], round_number: int | None = None
+    ) -> QbftBlock:
+        """Attach the commit seals and write the block in one batch.
+
+        ``round_number`` is the round that committed the block, if not the one it was built
+        or validated in: a prepared block re-proposed in a later round keeps its hash (the
+        round is not part of it), so its execution is reused, but its seals sign the later
+        round."""
         if built.block.header.parent_hash != self.head().hash:
             raise HeaderRuleViolation("parent", "the block no longer extends the head")
         extra = decoded_extra(built.block.header).with_seals(tuple(seals))
+        if round_number is not None:
+            extra = extra.with_round(round_number)
         header = built.block.header.copy(extra_data=encode_extra_data(extra))
         block = built.block.copy(header=header)
         validators = self.validators_after(self._parent_of(block.header, built.writes))

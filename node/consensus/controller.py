@@ -176,7 +176,7 @@ class QbftController:
         elif self.height_manager is None:
             self._reject(message, Reason.LOCAL_NODE_NOT_VALIDATOR)
         else:
-            self._outbox.append(Gossip(message.code, data))
+            self._outbox.append(Gossip(message.code, data, message.author))
             self._dispatch(self.height_manager, message)
 
     @staticmethod

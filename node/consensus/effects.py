@@ -21,10 +21,12 @@ class Broadcast:
 @dataclass(frozen=True)
 class Gossip:
     """Forward a received message that passed the height and author checks to the other
-    validators (they drop what they have seen)."""
+    validators (they drop what they have seen); ``author`` signed it, so the shell need not
+    send it back to the author, nor to peers the author reaches itself."""
 
     code: MessageCode
     data: bytes
+    author: bytes
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,8 @@ class Peer:
         self.initiator_address = initiator_address
         self.dropped = 0
         self.head_number = 0
+        self.linked: frozenset[bytes] | None = None
+        """The addresses of this peer's own links, as its last PEERS frame said."""
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(queue_limit)
 
     @property

@@ -13,6 +13,8 @@ import rlp
 from rlp.exceptions import DecodingError
 
 MAX_BLOCKS_PER_REQUEST = 64
+MAX_PEERS_LISTED = 1024
+ADDRESS_BYTES = 20
 
 
 class FrameError(ValueError):
@@ -28,6 +30,7 @@ class Kind(enum.IntEnum):
     CONSENSUS = 0x12
     GET_BLOCKS = 0x13
     BLOCKS = 0x14
+    PEERS = 0x15
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,15 @@ class Blocks:
     encoded: tuple[bytes, ...]
 
 
-Frame = Hello | HelloReply | Auth | Status | Transactions | Consensus | GetBlocks | Blocks
+@dataclass(frozen=True)
+class Peers:
+    """The addresses of the sender's linked peers; sent after connecting and when its links
+    change, so that its peers need not relay it what it gets from their authors directly."""
+
+    addresses: tuple[bytes, ...]
+
+
+Frame = Hello | HelloReply | Auth | Status | Transactions | Consensus | GetBlocks | Blocks | Peers
 
 
 def encode_frame(frame: Frame) -> bytes:
@@ -104,6 +115,8 @@ def _fields(frame: Frame) -> tuple[Kind, list[object]]:
         return Kind.CONSENSUS, [frame.code, frame.data]
     if isinstance(frame, GetBlocks):
         return Kind.GET_BLOCKS, [frame.start, frame.count]
+    if isinstance(frame, Peers):
+        return Kind.PEERS, list(frame.addresses)
     return Kind.BLOCKS, list(frame.encoded)
 
 
@@ -127,6 +140,8 @@ def _decode_fields(kind: Kind, fields: list[object]) -> Frame:
     if kind in (Kind.TRANSACTIONS, Kind.BLOCKS):
         items = tuple(_bytes(kind, item) for item in fields)
         return Transactions(items) if kind is Kind.TRANSACTIONS else Blocks(items)
+    if kind is Kind.PEERS:
+        return _peers(fields)
     expected = {Kind.HELLO: 3, Kind.HELLO_REPLY: 3, Kind.AUTH: 1}.get(kind, 2)
     if len(fields) != expected:
         raise FrameError(f"{kind.name}: expected {expected} fields, got {len(fields)}")
@@ -145,6 +160,15 @@ def _decode_fields(kind: Kind, fields: list[object]) -> Frame:
     if not 1 <= count <= MAX_BLOCKS_PER_REQUEST:
         raise FrameError(f"GET_BLOCKS: count must be 1..{MAX_BLOCKS_PER_REQUEST}, got {count}")
     return GetBlocks(start, count)
+
+
+def _peers(fields: list[object]) -> Peers:
+    if len(fields) > MAX_PEERS_LISTED:
+        raise FrameError(f"PEERS: at most {MAX_PEERS_LISTED} addresses, got {len(fields)}")
+    addresses = tuple(_bytes(Kind.PEERS, item) for item in fields)
+    if any(len(address) != ADDRESS_BYTES for address in addresses):
+        raise FrameError(f"PEERS: an address must be {ADDRESS_BYTES} bytes")
+    return Peers(addresses)
 
 
 def _bytes(kind: Kind, item: object) -> bytes:

@@ -1,15 +1,19 @@
 """The peer network: accepts and dials authenticated links, keeps one link per peer, gossips
 transactions and QBFT messages, and hands everything else to the node.
 
-Gossip floods: every frame a node accepts it forwards to its other peers, and each node drops
-what it has seen (transactions by hash, consensus messages by the hash of their bytes), so a
-message reaches every peer of a connected network even without a full mesh.
+Gossip: every frame a node accepts it forwards to its other peers, and each node drops what it
+has seen (transactions by hash, consensus messages by the hash of their bytes), so a message
+reaches every peer of a connected network even without a full mesh. A consensus message is
+relayed only to peers that may not have it: not its author, not the peer it came from, and not
+a peer that reports a link to its author (each peer lists its links in a PEERS frame), since
+the author sent it there itself. Validators keep a full mesh, so in the steady state a message
+crosses each link once instead of once per relaying validator: with 24 validators, 23 times
+fewer frames.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections import OrderedDict
@@ -37,6 +41,7 @@ from node.p2p.frames import (
     Consensus,
     Frame,
     GetBlocks,
+    Peers,
     Status,
     Transactions,
     encode_frame,
@@ -48,6 +53,9 @@ logger = logging.getLogger(__name__)
 P2P_PATH = "/p2p"
 CLOSE_TIMEOUT_SECONDS = 2.0
 HEARTBEAT_SECONDS = 10.0
+LINKS_ANNOUNCE_DELAY_SECONDS = 0.1
+"""Link changes within this delay are announced in one PEERS frame (at start-up a node gains
+a link per peer within a second)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,27 @@ class NetworkHandler(Protocol):
     def on_status(self, peer: Peer, status: Status) -> None: ...
 
     def on_blocks(self, peer: Peer, blocks: Blocks) -> None: ...
+
+
+class MessageSources:
+    """The hashes of the last ``limit`` consensus messages, each with the peer it first came
+    from (empty for this node's own)."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._sources: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def add(self, key: bytes, source: bytes) -> bool:
+        """True if ``key`` is new."""
+        if key in self._sources:
+            return False
+        self._sources[key] = source
+        if len(self._sources) > self._limit:
+            self._sources.popitem(last=False)
+        return True
+
+    def source(self, key: bytes) -> bytes:
+        return self._sources.get(key, b"")
 
 
 class SeenHashes:
@@ -119,10 +148,11 @@ class PeerNetwork:
         self._allowlist = allowlist
         self._handler = handler
         self.peers: dict[bytes, Peer] = {}
-        self._seen_consensus = SeenHashes(settings.seen_limit)
+        self._consensus_sources = MessageSources(settings.seen_limit)
         self._seen_transactions = SeenHashes(settings.seen_limit)
         self._tx_outbox: list[bytes] = []
         self._tx_flush: asyncio.TimerHandle | None = None
+        self._links_announce: asyncio.TimerHandle | None = None
         self._dialers = [_Dialer(url) for url in settings.peers]
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -150,6 +180,8 @@ class PeerNetwork:
         """Stop listening and dialling first, so peers reconnecting meanwhile cannot hold up
         the shutdown, then close every link."""
         self._closing = True
+        if self._links_announce is not None:
+            self._links_announce.cancel()
         if self._runner is not None:
             for site in self._runner.sites:
                 await site.stop()
@@ -174,9 +206,22 @@ class PeerNetwork:
                 peer.send_encoded(data)
 
     def broadcast_consensus(self, code: int, data: bytes) -> None:
-        """Send a QBFT message (ours, or gossip of one we accepted) to every peer, once."""
-        self._seen_consensus.add(keccak(data))
+        """Send a QBFT message of this node's to every peer."""
+        self._consensus_sources.add(keccak(data), b"")
         self.broadcast(Consensus(code, data))
+
+    def relay_consensus(self, code: int, data: bytes, author: bytes) -> None:
+        """Forward a peer's QBFT message that consensus accepted to the peers that may not
+        have it: not its author, not the peer it came from, and not a peer that reports a
+        link to its author. A peer whose links are not known yet gets it."""
+        source = self._consensus_sources.source(keccak(data))
+        encoded = encode_frame(Consensus(code, data))
+        for peer in list(self.peers.values()):
+            if peer.address in (author, source):
+                continue
+            if peer.linked is not None and author in peer.linked:
+                continue
+            peer.send_encoded(encoded)
 
     def gossip_transaction(self, raw: bytes) -> None:
         """Queue a pooled transaction for the next batch to every peer."""
@@ -200,6 +245,17 @@ class PeerNetwork:
             self.broadcast(Transactions(tuple(batch)))
 
     # -- links ----------------------------------------------------------------------------------
+
+    def _links_changed(self) -> None:
+        if self._closing or self._links_announce is not None:
+            return
+        self._links_announce = asyncio.get_running_loop().call_later(
+            LINKS_ANNOUNCE_DELAY_SECONDS, self._announce_links
+        )
+
+    def _announce_links(self) -> None:
+        self._links_announce = None
+        self.broadcast(Peers(tuple(sorted(self.peers))))
 
     def drop_disallowed(self) -> None:
         """Close the links of peers the allowlist no longer allows (it follows the validator
@@ -246,7 +302,7 @@ class PeerNetwork:
         assert self._session is not None
         delay = self.settings.reconnect_min_seconds
         address = dialer.url.address
-        while True:
+        while not self._closing:
             if address in self.peers:
                 await self._wait_disconnected(address)
                 delay = self.settings.reconnect_min_seconds
@@ -292,6 +348,7 @@ class PeerNetwork:
             "peer connected", extra={"fields": {"peer": peer.name, "peers": len(self.peers)}}
         )
         peer.send(self._handler.status())
+        self._links_changed()
         try:
             async for frame in peer.frames():
                 await self._dispatch(peer, frame)
@@ -302,11 +359,13 @@ class PeerNetwork:
             await peer.ws.close(code=PROTOCOL_CLOSE_CODE, message=b"INTERNAL_ERROR")
         finally:
             writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-                await writer
+            # Not ``suppress(CancelledError)``: that would also swallow the cancellation of this
+            # task (the node stopping while the writer winds down), and a dialler would dial on.
+            await asyncio.gather(writer, return_exceptions=True)
             if self.peers.get(peer.address) is peer:
                 del self.peers[peer.address]
                 logger.info("peer disconnected", extra={"fields": {"peer": peer.name}})
+                self._links_changed()
 
     @staticmethod
     def _keeps(existing: Peer, new: Peer) -> bool:
@@ -318,8 +377,10 @@ class PeerNetwork:
 
     async def _dispatch(self, peer: Peer, frame: Frame) -> None:
         if isinstance(frame, Consensus):
-            if self._seen_consensus.add(keccak(frame.data)):
+            if self._consensus_sources.add(keccak(frame.data), peer.address):
                 self._handler.accept_consensus(frame.code, frame.data)
+        elif isinstance(frame, Peers):
+            peer.linked = frozenset(frame.addresses)
         elif isinstance(frame, Transactions):
             fresh = [raw for raw in frame.raw if self._seen_transactions.add(keccak(raw))]
             if fresh:

@@ -24,7 +24,7 @@ GATEWAY = re.compile(
 def test_devnet_starts_four_validators_and_an_observer_that_agree_and_stops_them_all(
     tmp_path: Path,
 ) -> None:
-    base = free_port()
+    base = free_port(5)
     devnet = start_dcl(tmp_path, "devnet", "--datadir", str(tmp_path), "--p2p-port", str(base))
     try:
         wait_for(lambda: "Press Ctrl-C" in "".join(devnet.log_lines), timeout=60)

@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from genesis.dev_keys import dev_validator_key
@@ -16,11 +15,9 @@ from node.chain.seals import address_of
 from node.consensus.messages import QbftMessage
 from node.consensus.round_id import RoundId
 from node.datadir import read_key
-from node.p2p.connection import LocalIdentity, initiate
-from node.p2p.frames import Consensus, Status, decode_frame, encode_frame
-from node.p2p.peer_url import node_public_key
 from tests.support.node_process import wait_for
-from tests.support.qbft import Peer, wire
+from tests.support.p2p_client import send_as
+from tests.support.qbft import Peer
 from tests.support.qbft_processes import Member, QbftNetwork, hashes_up_to, head_number
 from tests.support.registry_network import (
     address,
@@ -122,25 +119,6 @@ def test_an_exchange_given_a_validator_validates_from_the_block_after_the_vote(
         "NOT_ALLOWLISTED" in line and "handshake refused" in line
         for line in founder.process.log_lines
     )
-
-
-async def send_as(
-    key: bytes, member: Member, genesis_hash: bytes, messages: list[QbftMessage]
-) -> bool:
-    """Connect to ``member`` with node key ``key`` (a real handshake), send ``messages`` and
-    stay a moment; False if the link was refused (the old link of that key still open)."""
-    url = f"ws://127.0.0.1:{member.url.port}/p2p"
-    me = LocalIdentity(key, node_public_key(key), genesis_hash)
-    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
-        await initiate(ws, me, member.url.public_key)
-        first = await ws.receive()
-        if first.type != aiohttp.WSMsgType.BINARY:
-            return False
-        assert isinstance(decode_frame(first.data), Status)
-        for message in messages:
-            await ws.send_bytes(encode_frame(Consensus(*wire(message))))
-        await asyncio.sleep(1.0)
-    return True
 
 
 def test_a_removed_exchanges_messages_are_ignored_and_the_chain_keeps_finalizing(

@@ -93,13 +93,49 @@ def run_dcl(*arguments: str | Path, timeout: float = 300) -> subprocess.Complete
 
 
 def start_node(datadir: Path, *extra_args: str, log_level: str = "info") -> NodeProcess:
-    return start_dcl(datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level)
+    return spawn_node(datadir, *extra_args, log_level=log_level).ready()
+
+
+def spawn_node(
+    datadir: Path, *extra_args: str, log_level: str = "info", module: str = "node.cli"
+) -> StartingProcess:
+    return spawn_dcl(
+        datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level, module=module
+    )
 
 
 def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodeProcess:
     """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait until it prints its endpoints."""
+    return spawn_dcl(datadir, *arguments, log_level=log_level).ready()
+
+
+@dataclass
+class StartingProcess:
+    """A ``dcl`` process launched but not yet ready: many can start side by side."""
+
+    datadir: Path
+    process: subprocess.Popen[str]
+    lines: list[str]
+    urls: dict[str, str]
+    started: threading.Event
+
+    def ready(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> NodeProcess:
+        """Wait until it prints its endpoints."""
+        if not self.started.wait(timeout) or "rpc" not in self.urls:
+            self.process.kill()
+            raise RuntimeError("node did not start:\n" + "".join(self.lines))
+        return NodeProcess(
+            self.datadir, self.process, self.urls["rpc"], self.lines, self.urls.get("ws")
+        )
+
+
+def spawn_dcl(
+    datadir: Path, *arguments: str, log_level: str = "info", module: str = "node.cli"
+) -> StartingProcess:
+    """Launch ``dcl ARGUMENTS --rpc 127.0.0.1:0`` without waiting for it (``module``: a
+    test's variant of the ``dcl`` command, run as ``python -m MODULE``)."""
     command = [
-        sys.executable, "-m", "node.cli", "--log-level", log_level, *arguments,
+        sys.executable, "-m", module, "--log-level", log_level, *arguments,
         "--rpc", "127.0.0.1:0",
     ]  # fmt: skip
     process = subprocess.Popen(
@@ -111,12 +147,9 @@ def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodePr
     )
     lines: list[str] = []
     urls: dict[str, str] = {}
-    ready = threading.Event()
-    threading.Thread(target=_pump, args=(process.stdout, lines, ready, urls), daemon=True).start()
-    if not ready.wait(STARTUP_TIMEOUT_SECONDS) or "rpc" not in urls:
-        process.kill()
-        raise RuntimeError("node did not start:\n" + "".join(lines))
-    return NodeProcess(datadir, process, urls["rpc"], lines, urls.get("ws"))
+    started = threading.Event()
+    threading.Thread(target=_pump, args=(process.stdout, lines, started, urls), daemon=True).start()
+    return StartingProcess(datadir, process, lines, urls, started)
 
 
 @contextmanager

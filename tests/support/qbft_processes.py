@@ -4,7 +4,13 @@ by ``dcl://`` URL, and observers that any validator allows through an allowlist 
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
 import socket
+import subprocess
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,16 +20,42 @@ from eth_account.signers.local import LocalAccount
 from genesis.generator import write_network
 from node.datadir import init_datadir, read_key
 from node.p2p.peer_url import PeerUrl, node_public_key
-from tests.support.node_process import NodeProcess, start_node
+from tests.support.node_process import NodeProcess, StartingProcess, spawn_node
 from tests.support.rpc import rpc
 
 MAX_ROUND_TIMEOUT_SECONDS = "4"
+STOP_TIMEOUT_SECONDS = 30
 
 
-def free_port() -> int:
+FIRST_PORT = 20_000
+PORTS_PER_WORKER = 2_000
+"""Peer ports are chosen below Linux's ephemeral range (32768 and up), from which the OS hands
+out ports for binds to port 0 and for outgoing connections: a port chosen there could be
+taken (24 validators open 552 connections) before the node that was given it binds it. Each
+pytest-xdist worker draws from its own slice."""
+_next_offset = random.randrange(PORTS_PER_WORKER)
+
+
+def free_port(count: int = 1) -> int:
+    """The first of ``count`` consecutive loopback ports that are free now."""
+    global _next_offset
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    first = FIRST_PORT + PORTS_PER_WORKER * (int(worker) % 6 if worker.isdigit() else 0)
+    for _ in range(PORTS_PER_WORKER):
+        offset = _next_offset % (PORTS_PER_WORKER - count)
+        _next_offset = offset + count
+        if all(_bindable(first + offset + i) for i in range(count)):
+            return first + offset
+    raise RuntimeError("no free loopback ports")
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @dataclass
@@ -69,8 +101,30 @@ class QbftNetwork:
         self.allowlist.write_text("".join(f"{m.url}\n" for m in self.observers))
         return member
 
-    def start(self, member: Member, *extra: str, log_level: str = "info") -> NodeProcess:
-        """Start ``member`` dialling every validator, with ``extra`` ``dcl run`` options."""
+    def start(
+        self, member: Member, *extra: str, log_level: str = "info", module: str = "node.cli"
+    ) -> NodeProcess:
+        """Start ``member`` dialling every validator, with ``extra`` ``dcl run`` options
+        (``module``: a test's variant of the ``dcl`` command)."""
+        member.process = self._spawn(member, log_level, module, extra).ready()
+        return member.process
+
+    def start_many(
+        self, members: Sequence[Member], *, log_level: str = "info", timeout: float = 120
+    ) -> None:
+        """Launch ``members`` side by side, then wait until every one is ready."""
+        starting = [(member, self._spawn(member, log_level)) for member in members]
+        deadline = time.monotonic() + timeout
+        for member, process in starting:
+            member.process = process.ready(max(0.0, deadline - time.monotonic()))
+
+    def _spawn(
+        self,
+        member: Member,
+        log_level: str,
+        module: str = "node.cli",
+        extra: Sequence[str] = (),
+    ) -> StartingProcess:
         peers = [m.url for m in self.validators if m is not member]
         arguments = [
             "--p2p", f"127.0.0.1:{member.url.port}",
@@ -81,23 +135,41 @@ class QbftNetwork:
             arguments.append("--observer")
         elif self.allowlist.exists():
             arguments += ["--allowlist", str(self.allowlist)]
-        member.process = start_node(member.datadir, *arguments, log_level=log_level)
-        return member.process
+        return spawn_node(member.datadir, *arguments, log_level=log_level, module=module)
 
     def start_all(self) -> None:
-        for member in self.validators:
-            self.start(member)
+        self.start_many(self.validators)
 
     def stop(self, member: Member) -> None:
         assert member.process is not None
         assert member.process.stop() == 0
         member.process = None
 
-    def stop_all(self) -> None:
-        for member in [*self.validators, *self.observers]:
-            if member.process is not None and member.process.process.poll() is None:
-                member.process.stop()
+    def stop_many(self, members: Sequence[Member]) -> None:
+        """Ctrl-C to every one of ``members`` at once, then wait for each clean exit."""
+        for member in members:
+            assert member.process is not None
+            member.process.process.send_signal(signal.SIGINT)
+        for member in members:
+            assert member.process is not None
+            assert member.process.process.wait(STOP_TIMEOUT_SECONDS) == 0
             member.process = None
+
+    def stop_all(self) -> None:
+        members = [m for m in [*self.validators, *self.observers] if m.process is not None]
+        for member in members:
+            assert member.process is not None
+            if member.process.process.poll() is None:
+                member.process.process.send_signal(signal.SIGINT)
+        for member in members:
+            assert member.process is not None
+            try:
+                member.process.process.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                member.process.kill()
+                raise
+            finally:
+                member.process = None
 
     def running(self) -> list[Member]:
         return [m for m in [*self.validators, *self.observers] if m.process is not None]

@@ -49,3 +49,9 @@ class Reason(Enum):
     PREPARED_BLOCK_WITHOUT_METADATA = "prepared-block-without-metadata"
     METADATA_WITHOUT_PREPARED_BLOCK = "metadata-without-prepared-block"
     PREPARED_HASH_MISMATCH = "prepared-hash-mismatch"
+
+
+EQUIVOCATIONS = frozenset({Reason.SECOND_PROPOSAL_FOR_ROUND, Reason.ALREADY_RECEIVED_FROM_AUTHOR})
+"""Refusals that prove a validator signed two different messages of one kind for one round
+(the same bytes twice are a ``DUPLICATE``): equivocation, which no honest validator commits.
+The first message counts, the second is refused."""

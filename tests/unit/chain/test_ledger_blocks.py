@@ -15,10 +15,10 @@ from eth_abi import encode
 from eth_utils import ValidationError, function_signature_to_4byte_selector, keccak
 
 from node.artifacts import load_artifact
-from node.chain.extra_data import QbftExtraData, decode_extra_data
+from node.chain.extra_data import QbftExtraData, decode_extra_data, encode_extra_data
 from node.chain.genesis import Genesis
 from node.chain.header import BFT_MIX_HASH, QbftBlock, commit_seal_digest
-from node.chain.header_rules import HeaderRuleViolation
+from node.chain.header_rules import HeaderRuleViolation, decoded_extra
 from node.chain.ledger import BuiltBlock, Ledger
 from node.chain.seals import address_of, sign_digest
 from node.storage.leveldb import LevelDB
@@ -240,6 +240,20 @@ def test_a_committed_block_becomes_the_head_with_its_seal_and_unchanged_hash(
     assert ledger.head().hash == built.block.hash
     assert ledger.head().qbft_extra.seals == (seal,)
     assert ledger.head().qbft_extra.round == 2
+
+
+def test_a_block_committed_in_a_later_round_than_it_was_built_in_carries_that_round(
+    ledger: Ledger, build: Build, validator_key: bytes
+) -> None:
+    built = build(ledger, round_number=0)
+    later = built.block.header.copy(
+        extra_data=encode_extra_data(decoded_extra(built.block.header).with_round(4))
+    )
+    seal = sign_digest(validator_key, commit_seal_digest(later))
+    committed = ledger.commit_sealed(built, [seal], round_number=4)
+    assert committed.hash == built.block.hash
+    assert ledger.head().qbft_extra.round == 4
+    assert ledger.head().qbft_extra.seals == (seal,)
 
 
 def test_a_commit_with_too_few_seals_is_refused_and_writes_nothing(

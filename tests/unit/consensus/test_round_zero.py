@@ -43,7 +43,7 @@ def test_a_valid_proposal_is_gossiped_and_prepared() -> None:
     node.block_timer()
     proposal = node.peers[0].proposal(R0, node.block(0))
     effects = node.receive(proposal)
-    assert effects[0] == Gossip(MessageCode.PROPOSAL, wire(proposal)[1])
+    assert effects[0] == Gossip(MessageCode.PROPOSAL, wire(proposal)[1], node.peers[0].address)
     (prepare,) = sent(effects)
     assert isinstance(prepare, Prepare)
     assert (prepare.author, prepare.round_id, prepare.digest) == (
@@ -158,6 +158,6 @@ def test_messages_of_the_height_are_gossiped_only_once_accepted_for_routing() ->
     node = LocalValidator(1)
     prepare = node.peers[2].prepare(R0, bytes(32))
     effects = node.receive(prepare)
-    assert effects == [Gossip(MessageCode.PREPARE, wire(prepare)[1])]
+    assert effects == [Gossip(MessageCode.PREPARE, wire(prepare)[1], node.peers[2].address)]
     assert rejections(effects) == []
     assert [e for e in effects if isinstance(e, Broadcast)] == []

@@ -120,7 +120,7 @@ def test_messages_for_a_later_height_wait_and_are_handled_at_that_height() -> No
         node.receive_all([node.peers[0].commit(R0, block), node.peers[2].commit(R0, block)])
     )
     effects = node.import_and_announce(sealed)
-    assert Gossip(MessageCode.PREPARE, wire(next_prepare)[1]) in effects
+    assert Gossip(MessageCode.PREPARE, wire(next_prepare)[1], node.peers[2].address) in effects
 
 
 def test_a_message_too_far_ahead_is_rejected() -> None:

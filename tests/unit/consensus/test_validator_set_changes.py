@@ -95,7 +95,9 @@ def test_an_added_validators_message_counts_from_the_first_height_with_it() -> N
     prepare = Peer(KEYS[4]).prepare(RoundId(2, 0), b"\x01" * 32)
     effects = controller.handle(MessageReceived(*wire(prepare), now))
     assert rejections(effects) == []
-    assert [effect for effect in effects if isinstance(effect, Gossip)] == [Gossip(*wire(prepare))]
+    assert [effect for effect in effects if isinstance(effect, Gossip)] == [
+        Gossip(*wire(prepare), prepare.author)
+    ]
 
 
 def test_a_removed_validator_stops_voting_at_the_first_height_without_it() -> None:

@@ -14,6 +14,7 @@ from node.p2p.frames import (
     GetBlocks,
     Hello,
     HelloReply,
+    Peers,
     Status,
     Transactions,
     decode_frame,
@@ -31,6 +32,8 @@ FRAMES: list[Frame] = [
     Consensus(0x14, b"\xf8\x01\x02"),
     GetBlocks(1, 64),
     Blocks((b"\xf9\x01", b"\xf9\x02")),
+    Peers((b"\x0a" * 20, b"\x0b" * 20)),
+    Peers(()),
 ]
 
 
@@ -55,6 +58,8 @@ def test_a_status_frame_is_its_kind_byte_then_an_rlp_list() -> None:
         (b"\x13" + rlp.encode([1, 65]), "GET_BLOCKS: count must be 1..64, got 65"),
         (b"\x13" + rlp.encode([1, 0]), "GET_BLOCKS: count must be 1..64, got 0"),
         (b"\x12" + rlp.encode([b"\x00\x14", b""]), "CONSENSUS: integer with leading zero"),
+        (b"\x15" + rlp.encode([b"\x0a" * 19]), "PEERS: an address must be 20 bytes"),
+        (b"\x15" + rlp.encode([b"\x0a" * 20] * 1025), "PEERS: at most 1024 addresses, got 1025"),
     ],
 )
 def test_a_malformed_frame_is_refused_with_what_is_wrong(data: bytes, message: str) -> None:
