@@ -226,7 +226,7 @@ def test_the_demand_reads_awarded_with_its_public_history(ledger: SdkNode, story
         2,
     )
     assert demand.terms == demand_terms(TITLE, demand.terms.response_deadline)
-    assert [e.event for e in demand.history] == ["DemandPosted", "DemandAwarded"]
+    assert [e.event for e in demand.history] == ["DemandPosted"]
 
 
 def _ids(demands: tuple[Demand, ...]) -> list[int]:
