@@ -18,6 +18,7 @@ from typing import Any
 from requests.exceptions import RequestException
 
 from client.certificate import GenesisFileError, Verdict, verify_certificate
+from client.commands.demands import add_demand_commands
 from client.commands.keys import add_key_commands
 from client.commands.market import UsageError, add_market_commands
 from client.commands.output import describe_error, fail
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = common_options()
     add_key_commands(commands, common)
     add_market_commands(commands, common)
+    add_demand_commands(commands, common)
     status = commands.add_parser("status", help="show a node's chain id and head block")
     status.add_argument("--rpc", default="http://127.0.0.1:8545", help="JSON-RPC URL")
     status.set_defaults(handler=cmd_status)

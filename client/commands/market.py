@@ -186,7 +186,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _page_options(parser: argparse.ArgumentParser) -> None:
+def page_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="items per page (up to 100)")
     parser.add_argument("--cursor", help="the `next` of the previous page")
 
@@ -195,14 +195,19 @@ Command = Callable[[Any, str, Any, str], argparse.ArgumentParser]
 """Adds a command (group, name, handler, help) taking the common options."""
 
 
-def add_market_commands(
-    commands: argparse._SubParsersAction, common: argparse.ArgumentParser
-) -> None:
+def command_adder(common: argparse.ArgumentParser) -> Command:
     def command(group: Any, name: str, handler: Any, text: str) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = group.add_parser(name, parents=[common], help=text)
         parser.set_defaults(handler=handler)
         return parser
 
+    return command
+
+
+def add_market_commands(
+    commands: argparse._SubParsersAction, common: argparse.ArgumentParser
+) -> None:
+    command = command_adder(common)
     command(commands, "login", cmd_login, "sign in (EIP-4361) and keep the session")
     command(commands, "me", reading(lambda a, c: c.me()), "the account's roles in the head state")
     _participant_commands(commands, command)
@@ -242,7 +247,7 @@ def _product_commands(commands: argparse._SubParsersAction, command: Command) ->
         "--rights", type=lambda t: [Right(r) for r in t.split(",")], help="e.g. processing-use"
     )
     search.add_argument("--status", type=ProductStatus, choices=list(ProductStatus)[1:])
-    _page_options(search)
+    page_options(search)
     show = reading(lambda a, c: c.product(a.product_id))
     command(group, "show", show, "a listing with its recognition and history").add_argument(
         "product_id", type=int
@@ -262,7 +267,7 @@ def _order_commands(commands: argparse._SubParsersAction, command: Command) -> N
     orders = commands.add_parser("orders", help="the order lifecycle")
     group = orders.add_subparsers(dest="orders_command", required=True)
     listed = reading(lambda a, c: c.orders(cursor=a.cursor, limit=a.limit))
-    _page_options(command(group, "list", listed, "the orders visible to the account"))
+    page_options(command(group, "list", listed, "the orders visible to the account"))
     show = reading(lambda a, c: c.order(a.order_id))
     command(group, "show", show, "an order's state and events").add_argument("order_id", type=int)
     create = command(group, "create", signing(create_order), "order a listed product (buyer)")

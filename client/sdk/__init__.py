@@ -11,6 +11,14 @@ Certificates fetched with ``certificate(order_id)`` verify offline with
 from client.certificate import Verdict, verify_certificate
 from client.sdk.async_client import AsyncClient, AsyncEventStream
 from client.sdk.calls import ContractCall, sign_call
+from client.sdk.demand_terms import (
+    AwardTerms,
+    DemandStatus,
+    DemandTerms,
+    OfferStatus,
+    OfferTerms,
+    SealedOffer,
+)
 from client.sdk.domain import (
     Classification,
     ContractType,
@@ -37,6 +45,7 @@ from client.sdk.errors import (
     InvalidToken,
     NotFound,
     NotSettled,
+    OfferNotFound,
     ProtocolError,
     RateLimited,
     SignInRefused,
@@ -48,9 +57,11 @@ from client.sdk.errors import (
 from client.sdk.models import (
     Authorization,
     ChainInfo,
+    Demand,
     DomainEvent,
     Exchange,
     Identity,
+    Offer,
     Order,
     Page,
     Participant,
@@ -66,6 +77,7 @@ __all__ = [
     "AsyncClient",
     "AsyncEventStream",
     "Authorization",
+    "AwardTerms",
     "ChainInfo",
     "Classification",
     "Client",
@@ -74,6 +86,9 @@ __all__ = [
     "ContractType",
     "DataSource",
     "DclError",
+    "Demand",
+    "DemandStatus",
+    "DemandTerms",
     "DomainEvent",
     "EventFilters",
     "EventStream",
@@ -89,6 +104,10 @@ __all__ = [
     "ListingTerms",
     "NotFound",
     "NotSettled",
+    "Offer",
+    "OfferNotFound",
+    "OfferStatus",
+    "OfferTerms",
     "Order",
     "OrderRequest",
     "Outcome",
@@ -104,6 +123,7 @@ __all__ = [
     "RevertReason",
     "Right",
     "Role",
+    "SealedOffer",
     "SignInRefused",
     "Token",
     "TransactionFailed",

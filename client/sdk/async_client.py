@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import aiohttp
 from eth_account.signers.local import LocalAccount
 
-from client.sdk.api import MarketApi
+from client.sdk.demand_api import DemandPoolApi
 from client.sdk.errors import ConnectionFailed, GatewayError, error_from_answer
 from client.sdk.models import DomainEvent
 from client.sdk.operation import (
@@ -36,7 +36,7 @@ def _headers(raw: Any) -> dict[str, str]:
     return {key.lower(): value for key, value in raw.items()}
 
 
-class AsyncClient(MarketApi["AsyncEventStream"], AsyncRunner):
+class AsyncClient(DemandPoolApi["AsyncEventStream"], AsyncRunner):
     """The asynchronous twin of :class:`client.sdk.Client`, with the same methods."""
 
     def __init__(

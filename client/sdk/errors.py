@@ -171,6 +171,11 @@ class SignInRefused(DclError):
     names another account or another site."""
 
 
+class OfferNotFound(DclError):
+    """A kept sealed offer has no offer on chain: none by its supplier on its demand, or one
+    whose commitment is not the kept one (another salt or other terms were sent)."""
+
+
 def _field_errors(value: Any) -> tuple[FieldError, ...]:
     if not isinstance(value, list):
         return ()

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from client.sdk.demand_terms import DemandStatus, DemandTerms, OfferStatus, OfferTerms
 from client.sdk.domain import (
     Classification,
     DataSource,
@@ -359,6 +360,103 @@ def parse_authorization(document: Any) -> Authorization:
             order_id=int(document["orderId"]),
             issued_in_block=int(document["issuedInBlock"]),
             **_record(document),
+        )
+
+
+@dataclass(frozen=True)
+class Demand:
+    """A demand of the pool (public) and, read one by one, its public history."""
+
+    demand_id: int
+    buyer: str
+    status: DemandStatus
+    offer_count: int
+    posted_at: int
+    awarded_offer: int | None
+    order_id: int | None
+    """The order its award created."""
+    terms: DemandTerms
+    updated_in_block: int
+    history: tuple[DomainEvent, ...] = ()
+
+
+def parse_demand(document: Any) -> Demand:
+    with parsing("demand"):
+        terms = document["terms"]
+        return Demand(
+            demand_id=int(document["demandId"]),
+            buyer=document["buyer"],
+            status=DemandStatus(document["status"]),
+            offer_count=int(document["offerCount"]),
+            posted_at=int(document["postedAt"]),
+            awarded_offer=document["awardedOffer"],
+            order_id=document["orderId"],
+            terms=DemandTerms(
+                title=terms["title"],
+                category=_bytes(terms["category"]),
+                product_type=ProductType(terms["productType"]),
+                rights=frozenset(Right(r) for r in terms["rights"]),
+                classification_ceiling=Classification(terms["classificationCeiling"]),
+                budget_min=int(terms["budgetMin"]),
+                budget_max=int(terms["budgetMax"]),
+                currency=terms["currency"],
+                response_deadline=int(terms["responseDeadline"]),
+                description_hash=_bytes(terms["descriptionHash"]),
+                description_uri=terms["descriptionUri"],
+                home_exchange=document["homeExchange"],
+            ),
+            updated_in_block=int(document["updatedInBlock"]),
+            history=_events(document, "history"),
+        )
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An offer on a demand, as far as the caller may see it: its terms only once revealed."""
+
+    offer_id: int
+    demand_id: int
+    supplier: str
+    supplier_exchange: str
+    status: OfferStatus
+    commitment: str
+    sealed_at: int
+    revealed_at: int | None
+    terms: OfferTerms | None
+    """None while sealed: the price is not on chain before the reveal."""
+    exchanges: tuple[str, ...]
+    parties: tuple[str, ...]
+    updated_in_block: int
+
+
+def _offer_terms(terms: Any) -> OfferTerms | None:
+    if terms is None:
+        return None
+    proposal = terms["proposalHash"]
+    return OfferTerms(
+        price=int(terms["price"]),
+        delivery_days=int(terms["deliveryDays"]),
+        product_id=int(terms["productId"] or 0),
+        version=int(terms["version"] or 0),
+        proposal_hash=bytes(32) if proposal is None else _bytes(proposal),
+    )
+
+
+def parse_offer(document: Any) -> Offer:
+    with parsing("offer"):
+        return Offer(
+            offer_id=int(document["offerId"]),
+            demand_id=int(document["demandId"]),
+            supplier=document["supplier"],
+            supplier_exchange=document["supplierExchange"],
+            status=OfferStatus(document["status"]),
+            commitment=document["commitment"],
+            sealed_at=int(document["sealedAt"]),
+            revealed_at=document["revealedAt"],
+            terms=_offer_terms(document["terms"]),
+            exchanges=tuple(document["exchanges"]),
+            parties=tuple(document["parties"]),
+            updated_in_block=int(document["updatedInBlock"]),
         )
 
 

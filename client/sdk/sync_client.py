@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import requests
 from eth_account.signers.local import LocalAccount
 
-from client.sdk.api import MarketApi
+from client.sdk.demand_api import DemandPoolApi
 from client.sdk.errors import ConnectionFailed, GatewayError, error_from_answer
 from client.sdk.models import DomainEvent
 from client.sdk.operation import Done, HttpRequest, HttpResponse, Operation, Sleep, SyncRunner, step
@@ -23,7 +23,7 @@ def _headers(raw: Any) -> dict[str, str]:
     return {key.lower(): value for key, value in raw.items()}
 
 
-class Client(MarketApi["EventStream"], SyncRunner):
+class Client(DemandPoolApi["EventStream"], SyncRunner):
     """A participant's, operator's or regulator's blocking client of the gateway.
 
     ``Client("http://127.0.0.1:8547", account)`` with an eth-account ``LocalAccount`` signs in

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from eth_account.signers.local import LocalAccount
 
-from client.sdk.api import MarketApi
+from client.sdk.demand_api import DemandPoolApi
 from client.sdk.operation import Done, HttpRequest, HttpResponse, Operation, Sleep, SyncRunner, step
 from node.gateway.problems import TITLES, TYPE_PREFIX
 from node.gateway.siwe import SiweMessage
@@ -56,7 +56,7 @@ def token_for(address: str, token: str = "token-1") -> HttpResponse:
     return ok({"token": token, "tokenType": "Bearer", "address": address, "expiresAt": 900})
 
 
-class ScriptedGateway(MarketApi, SyncRunner):
+class ScriptedGateway(DemandPoolApi, SyncRunner):
     def __init__(
         self, answers: list[HttpResponse], account: LocalAccount | None = None, **options: Any
     ) -> None:

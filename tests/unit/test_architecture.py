@@ -32,7 +32,17 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # The SDK's operations are pure; only its two clients carry them over a transport.
     **{
         f"client/sdk/{module}.py": ("requests", "aiohttp", "asyncio", "socket", "time")
-        for module in ("api", "operation", "models", "domain", "calls", "sse", "errors")
+        for module in (
+            "api",
+            "demand_api",
+            "operation",
+            "models",
+            "domain",
+            "demand_terms",
+            "calls",
+            "sse",
+            "errors",
+        )
     },
     "client/sdk/sync_client.py": ("aiohttp", "asyncio"),
     "client/sdk/async_client.py": ("requests",),

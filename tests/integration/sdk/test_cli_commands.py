@@ -78,17 +78,24 @@ class Story:
     genesis: Path
 
 
-@pytest.fixture(scope="module")
-def story(ledger: SdkNode, tmp_path_factory: pytest.TempPathFactory) -> Story:
-    home = tmp_path_factory.mktemp("dcl-home")
+def market_cli(ledger: SdkNode, home: Path, supplier: LocalAccount, buyer: LocalAccount) -> Cli:
+    """A keystore holding the operators of A and B, ``supplier`` and ``buyer``, registered by
+    commands at A and B."""
     (home / "password").write_text("s3cret\n")
     cli = Cli(home, ledger.url)
-    for index, account in enumerate((operator(A), operator(B), SUPPLIER, BUYER)):
+    for index, account in enumerate((operator(A), operator(B), supplier, buyer)):
         (home / f"key-{index}").write_text(account.key.hex())
         cli(None, "key", "import", "--light-kdf", "--private-key-file", str(home / f"key-{index}"))
-    for exchange, account, role in ((A, SUPPLIER, "supplier"), (B, BUYER, "buyer")):
+    for exchange, account, role in ((A, supplier, "supplier"), (B, buyer, "buyer")):
         cli(operator(exchange), "participants", "register", account.address, "--roles", role,
             "--credit-code-hash", f"credit {account.address}").json()  # fmt: skip
+    return cli
+
+
+@pytest.fixture(scope="module")
+def story(ledger: SdkNode, tmp_path_factory: pytest.TempPathFactory) -> Story:
+    cli = market_cli(ledger, tmp_path_factory.mktemp("dcl-home"), SUPPLIER, BUYER)
+    home = cli.home
     (home / "terms.json").write_text(json.dumps(TERMS))
     submitted = cli(SUPPLIER, "products", "submit", "--exchange", A, "--terms",
                     str(home / "terms.json"))  # fmt: skip
