@@ -324,8 +324,10 @@ class Node:
         if block.number <= self._head.block_number:
             return
         self._head = cast(QbftBlockHeader, block.header)
-        self._accounts.move_to(self._head)
-        self.pool.on_new_head((tx.hash for tx in block.transactions), self._accounts)
+        changed = self._accounts.move_to(self._head)
+        self.pool.on_new_head(
+            (tx.hash for tx in block.transactions), self._accounts, permissions_changed=changed
+        )
         for item in rejected:
             self.pool.drop(item.hash, item.reason)
         self._filters.on_block(self._head.hash, self._head.block_number)

@@ -129,6 +129,14 @@ class EmptyAuthList(TxPoolError):
     message = "set code tx must have at least one authorization tuple"
 
 
+class AccountNotPermitted(TxPoolError):
+    """Permissioning (``node.chain.permissioning``): the next block may not carry the sender's
+    transaction; the detail says why."""
+
+    code = "account_not_permitted"
+    message = "account not permitted"
+
+
 class NonceTooLow(TxPoolError):
     code = "nonce_too_low"
     message = "nonce too low"

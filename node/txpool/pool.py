@@ -30,6 +30,7 @@ from eth_typing import Address, Hash32
 
 from .errors import (
     AccountLimitExceeded,
+    AccountNotPermitted,
     AlreadyKnown,
     InsufficientFunds,
     NonceTooLow,
@@ -50,6 +51,11 @@ class AccountReader(Protocol):
     def nonce(self, address: Address) -> int: ...
 
     def balance(self, address: Address) -> int: ...
+
+    def refusal(self, sender: Address, tx: SignedTransactionAPI) -> str | None:
+        """Why the block after the head may not carry ``tx`` of ``sender`` (permissioning),
+        or None."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +171,8 @@ class TxPool:
         """Pool `tx` or raise the `TxPoolError` geth would give.
 
         Checks run in geth's order: replay protection (geth's RPC), already known, stateless
-        rules, then state (nonce, balance, per-account quota), replacement price, capacity.
+        rules, then permissioning, state (nonce, balance, per-account quota), replacement
+        price, capacity.
         ``raw`` is the transaction's canonical encoding when the caller already holds it (the
         decoder has checked it re-encodes to exactly these bytes), saving a second encoding.
         """
@@ -180,6 +187,9 @@ class TxPool:
         # py-evm caches `tx.sender` per object; seeding it saves the block builder a second
         # recovery, the costliest step of executing a simple call.
         tx.__dict__["sender"] = sender
+        refusal = reader.refusal(sender, tx)
+        if refusal is not None:
+            raise AccountNotPermitted(refusal)
         account = self._refresh(sender, reader.nonce(sender))
         cost = transaction_cost(tx)
         old = account.txs.get(tx.nonce)
@@ -233,16 +243,26 @@ class TxPool:
                 heapq.heappush(turns, (turn + 1, run[index + 1].arrival, addr, index + 1))
         return selected
 
-    def on_new_head(self, included: Iterable[Hash32], reader: AccountReader) -> None:
+    def on_new_head(
+        self,
+        included: Iterable[Hash32],
+        reader: AccountReader,
+        *,
+        permissions_changed: bool = False,
+    ) -> None:
         """Forget included and outdated transactions; gaps closed by the block promote the
         queued ones behind them, and a balance that no longer covers a transaction drops it
-        (its later nonces become queued), as geth's reset does.
+        (its later nonces become queued), as geth's reset does. When the block changed who
+        may transact (``permissions_changed``), every transaction the next block may no longer
+        carry is dropped: a suspended or revoked sender's pending ones, say.
 
         Runs on the event loop, so it reads only what may have changed (module docstring):
         a sender whose nonce moved otherwise is caught up by the periodic full refresh, or
         sooner when the builder drops its outdated transaction.
         """
         self._heads += 1
+        if permissions_changed:
+            self._drop_not_permitted(reader)
         moved, self._unsettled = self._unsettled, set()
         for tx_hash in included:
             entry = self._by_hash.get(tx_hash)
@@ -260,6 +280,21 @@ class TxPool:
             balance = reader.balance(address)
             for entry in [e for e in account.txs.values() if e.cost > balance]:
                 self._remove(entry)
+
+    def _drop_not_permitted(self, reader: AccountReader) -> None:
+        for entry in list(self._by_hash.values()):
+            refusal = reader.refusal(entry.sender, entry.tx)
+            if refusal is not None:
+                self._remove(entry)
+                logger.info(
+                    "pooled transaction dropped",
+                    extra={
+                        "fields": {
+                            "hash": entry.hash.hex(),
+                            "reason": str(AccountNotPermitted(refusal)),
+                        }
+                    },
+                )
 
     def drop(self, tx_hash: Hash32, reason: str) -> None:
         """Discard a transaction the block builder could not execute; the sender's later

@@ -27,6 +27,8 @@ class MemoryReader:
     balances: dict[bytes, int] = field(default_factory=dict)
     nonce_reads: list[bytes] = field(default_factory=list)
     balance_reads: list[bytes] = field(default_factory=list)
+    refused: dict[bytes, str] = field(default_factory=dict)
+    """Senders the next block may not carry, with the permissioning rule's reason."""
 
     def nonce(self, address: Address) -> int:
         self.nonce_reads.append(address)
@@ -35,6 +37,9 @@ class MemoryReader:
     def balance(self, address: Address) -> int:
         self.balance_reads.append(address)
         return self.balances.get(address, 0)
+
+    def refusal(self, sender: Address, tx: SignedTransactionAPI) -> str | None:
+        return self.refused.get(sender)
 
 
 class Wallet:
