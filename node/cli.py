@@ -34,6 +34,7 @@ from node.p2p.peer_url import PeerUrl, PeerUrlError, parse_peer_url
 from node.rpc.limits import RpcLimits, WebSocketLimits
 from node.service import Node, NodeConfig
 from node.storage.leveldb import DatabaseLockedError
+from node.txpool.rules import SenderQuotas
 
 
 class UsageError(Exception):
@@ -130,6 +131,11 @@ def _rpc_settings(args: argparse.Namespace) -> dict[str, Any]:
         "gateway_limits": GatewayLimits(
             rate_per_second=args.gateway_rate, burst=args.gateway_burst
         ),
+        "sender_quotas": SenderQuotas(
+            max_per_sender=args.txpool_max_per_sender,
+            sender_rate=args.txpool_sender_rate,
+            sender_burst=args.txpool_sender_burst,
+        ),
     }
 
 
@@ -168,6 +174,27 @@ def _add_rpc_options(command: argparse.ArgumentParser) -> None:
         default=RpcLimits.max_log_block_range,
         metavar="BLOCKS",
         help="widest eth_getLogs block range (toBlock - fromBlock; default %(default)s)",
+    )
+    command.add_argument(
+        "--txpool-max-per-sender",
+        type=_positive_int,
+        default=SenderQuotas.max_per_sender,
+        metavar="TXS",
+        help="transactions one sender may hold in the pool (default %(default)s)",
+    )
+    command.add_argument(
+        "--txpool-sender-rate",
+        type=_positive_float,
+        default=SenderQuotas.sender_rate,
+        metavar="PER_SECOND",
+        help="transactions a second one sender may add to the pool (default %(default)s)",
+    )
+    command.add_argument(
+        "--txpool-sender-burst",
+        type=_positive_int,
+        default=SenderQuotas.sender_burst,
+        metavar="TXS",
+        help="transactions one sender may add at once (default %(default)s)",
     )
     command.add_argument(
         "--ws-send-queue-bytes",

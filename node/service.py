@@ -57,7 +57,7 @@ from node.storage.leveldb import LevelDB
 from node.txpool.blobs import trusted_setup
 from node.txpool.encoding import decode_raw_transaction
 from node.txpool.pool import TxPool
-from node.txpool.rules import rules_for_chain
+from node.txpool.rules import SenderQuotas, rules_for_chain
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -82,6 +82,7 @@ class NodeConfig:
     gateway_address: tuple[str, int] | None = None
     """Where to serve the participant gateway (REST); None serves none."""
     gateway_limits: GatewayLimits = field(default_factory=GatewayLimits)
+    sender_quotas: SenderQuotas = field(default_factory=SenderQuotas)
 
 
 class GatewayWithoutMarketError(ValueError):
@@ -111,7 +112,7 @@ class Node:
             raise
         self._head: BlockHeaderAPI = self._ledger.head()
         self._accounts = HeadAccounts(self._ledger, self._head)
-        self.pool = TxPool(rules_for_chain(self._ledger, self._head))
+        self.pool = TxPool(rules_for_chain(self._ledger, self._head, config.sender_quotas))
         self._filters = FilterRegistry()
         self._subscriptions = SubscriptionHub(max_per_connection=config.ws_limits.max_subscriptions)
         self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="chain")

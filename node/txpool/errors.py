@@ -152,6 +152,14 @@ class AccountLimitExceeded(TxPoolError):
     message = "account limit exceeded"
 
 
+class SenderRateExceeded(TxPoolError):
+    """Gas is free, so the pool bounds how fast one sender may add transactions (a token
+    bucket: ``PoolRules.sender_rate`` a second, ``sender_burst`` at once)."""
+
+    code = "sender_rate_exceeded"
+    message = "sender rate exceeded"
+
+
 class ReplaceUnderpriced(TxPoolError):
     code = "replacement_underpriced"
     message = "replacement transaction underpriced"

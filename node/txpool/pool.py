@@ -19,7 +19,8 @@ that costs something.
 import heapq
 import itertools
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -27,6 +28,7 @@ from eth.abc import SignedTransactionAPI
 from eth.constants import GAS_TX
 from eth_hash.auto import keccak
 from eth_typing import Address, Hash32
+from eth_utils import to_checksum_address
 
 from .errors import (
     AccountLimitExceeded,
@@ -35,6 +37,7 @@ from .errors import (
     InsufficientFunds,
     NonceTooLow,
     ReplaceUnderpriced,
+    SenderRateExceeded,
     TxPoolOverflow,
     UnprotectedTransaction,
 )
@@ -116,11 +119,21 @@ def _bumps(old: SignedTransactionAPI, new: SignedTransactionAPI, percent: int) -
     )
 
 
+@dataclass
+class _Bucket:
+    """A sender's admission tokens at ``at`` (the pool clock's seconds)."""
+
+    tokens: float
+    at: float
+
+
 class TxPool:
     """Pending and queued transactions of all senders, bounded by `PoolRules`."""
 
-    def __init__(self, rules: PoolRules) -> None:
+    def __init__(self, rules: PoolRules, clock: Callable[[], float] = time.monotonic) -> None:
         self.rules = rules
+        self._clock = clock
+        self._buckets: dict[Address, _Bucket] = {}
         self._by_hash: dict[Hash32, PooledTransaction] = {}
         self._accounts: dict[Address, _Account] = {}
         self._slots = 0
@@ -190,6 +203,7 @@ class TxPool:
         refusal = reader.refusal(sender, tx)
         if refusal is not None:
             raise AccountNotPermitted(refusal)
+        bucket = self._bucket(sender)
         account = self._refresh(sender, reader.nonce(sender))
         cost = transaction_cost(tx)
         old = account.txs.get(tx.nonce)
@@ -211,7 +225,33 @@ class TxPool:
             cost=cost,
         )
         self._insert(entry, account)
+        bucket.tokens -= 1
         return tx_hash
+
+    def _bucket(self, sender: Address) -> _Bucket:
+        """The sender's refilled bucket; refuses the sender if it holds no whole token."""
+        now = self._clock()
+        bucket = self._buckets.get(sender)
+        if bucket is None:
+            bucket = self._buckets[sender] = _Bucket(float(self.rules.sender_burst), now)
+        else:
+            refill = (now - bucket.at) * self.rules.sender_rate
+            bucket.tokens = min(float(self.rules.sender_burst), bucket.tokens + refill)
+            bucket.at = now
+        if bucket.tokens < 1:
+            raise SenderRateExceeded(
+                f"{to_checksum_address(sender)} may add {self.rules.sender_rate:g} transactions"
+                f" a second, {self.rules.sender_burst} at once"
+            )
+        return bucket
+
+    def _forget_full_buckets(self) -> None:
+        """Buckets that have refilled say nothing a new one would not."""
+        now = self._clock()
+        full = float(self.rules.sender_burst)
+        for sender, bucket in list(self._buckets.items()):
+            if bucket.tokens + (now - bucket.at) * self.rules.sender_rate >= full:
+                del self._buckets[sender]
 
     def pending(self, gas_limit: int, max_count: int | None = None) -> list[PooledTransaction]:
         """Candidates for a block of `gas_limit`, in inclusion order.
@@ -261,6 +301,7 @@ class TxPool:
         sooner when the builder drops its outdated transaction.
         """
         self._heads += 1
+        self._forget_full_buckets()
         if permissions_changed:
             self._drop_not_permitted(reader)
         moved, self._unsettled = self._unsettled, set()
@@ -339,7 +380,9 @@ class TxPool:
                 f"overshot {spent + cost - balance}"
             )
         if old is None and len(account.txs) >= self.rules.max_per_sender:
-            raise AccountLimitExceeded(f"pooled {len(account.txs)} txs")
+            raise AccountLimitExceeded(
+                f"pooled {len(account.txs)} txs, the most one sender may hold"
+            )
 
     def _make_room(
         self, nonce: int, slots: int, account: _Account, old: PooledTransaction | None

@@ -49,6 +49,7 @@ class Wallet:
         self.key = bytes([key_byte]) * 32
         self.private_key = keys.PrivateKey(self.key)
         self.address = Address(self.private_key.public_key.to_canonical_address())
+        self.checksum = self.private_key.public_key.to_checksum_address()
 
     def raw(self, nonce: int = 0, **fields: Any) -> bytes:
         """Sign with eth-account; `gasPrice` makes a legacy (or type-1) transaction."""
