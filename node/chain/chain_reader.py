@@ -33,6 +33,7 @@ from node.chain.forks import Fork
 from node.chain.genesis import Genesis
 from node.chain.header import QbftBlock
 from node.chain.header_rules import decoded_extra
+from node.chain.node_permissions import RegisteredNodes
 from node.chain.permissioning import OPEN, AccountPermissions
 from node.chain.registry_members import EXCHANGE_REGISTRY, PARTICIPANT_REGISTRY
 from node.chain.registry_validators import EXCHANGE_REGISTRY_PROXY, read_registry_validators
@@ -88,6 +89,7 @@ class ChainReader:
         self._validator_sets: RecentCache[tuple[bytes, ...]] = RecentCache(VALIDATOR_SETS_CACHED)
         self._registry_roots: RecentCache[bytes] = RecentCache(VALIDATOR_SETS_CACHED)
         self._permissions: RecentCache[AccountPermissions] = RecentCache(PERMISSION_STATES_CACHED)
+        self._registered_nodes: RecentCache[RegisteredNodes] = RecentCache(PERMISSION_STATES_CACHED)
         registry = genesis.alloc.get(EXCHANGE_REGISTRY_PROXY)
         self.registry_governs = self.is_qbft and registry is not None and bool(registry.code)
         """Whether ExchangeRegistry decides the validator set (it is predeployed in genesis);
@@ -231,15 +233,31 @@ class ChainReader:
         permissioning on."""
         if self.genesis.permissioning is None:
             return OPEN
-        key = self._registry_roots.get(bytes(parent.hash))
-        if key is None:
-            key = self._registries_storage_roots(parent.state_root)
-            self._registry_roots.put(bytes(parent.hash), key)
+        key = self._registry_key(parent)
         permissions = self._permissions.get(key)
         if permissions is None:
             permissions = AccountPermissions(self.state_at(parent), self.genesis.permissioning)
             self._permissions.put(key, permissions)
         return permissions
+
+    def registered_nodes_after(self, parent: BlockHeaderAPI) -> RegisteredNodes:
+        """The observer and regulator nodes the registry admits to the peer network in the
+        state after ``parent`` (none on a chain without it), kept like the permissions."""
+        if not self.registry_governs:
+            return RegisteredNodes(None)
+        key = self._registry_key(parent)
+        nodes = self._registered_nodes.get(key)
+        if nodes is None:
+            nodes = RegisteredNodes(self.state_at(parent))
+            self._registered_nodes.put(key, nodes)
+        return nodes
+
+    def _registry_key(self, parent: BlockHeaderAPI) -> bytes:
+        key = self._registry_roots.get(bytes(parent.hash))
+        if key is None:
+            key = self._registries_storage_roots(parent.state_root)
+            self._registry_roots.put(bytes(parent.hash), key)
+        return key
 
     def _registries_storage_roots(self, state_root: bytes) -> bytes:
         """The two registries' storage roots, read from the state trie (a few node reads)."""

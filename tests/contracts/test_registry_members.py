@@ -7,6 +7,7 @@ from eth.abc import StateAPI
 from eth_utils import keccak, to_checksum_address
 
 from client.contracts import ExchangeStatus
+from node.chain.node_permissions import RegisteredNode, RegisteredNodes
 from node.chain.registry_members import (
     AccountRoles,
     ParticipantStatus,
@@ -121,3 +122,24 @@ def test_a_state_without_the_registries_has_none(market: Market) -> None:
     assert registries_deployed(state(market))
     assert not registries_deployed(empty)
     assert read_regulator_root(empty) is None
+
+
+def test_the_registry_admits_active_exchanges_observers_and_regulators_nodes(
+    market: Market,
+) -> None:
+    registry = market.exchanges.functions
+    active, suspended = (keccak(text=f"observer-{n}")[12:] for n in ("a", "x"))
+    for code, observer in ((EXCHANGE_A, active), (EXCHANGE_SUSPENDED, suspended)):
+        validator = registry.exchange(code).call()[3]
+        market.system.pass_proposal(
+            registry.proposeNodes(code, validator, [to_checksum_address(observer)])
+        )
+    nodes = RegisteredNodes(state(market))
+    assert nodes.registered(active) == RegisteredNode(active, "observer", "SZDE")
+    assert nodes.registered(suspended) is None
+    assert nodes.registered(raw(market.regulator)) == RegisteredNode(
+        raw(market.regulator), "regulator"
+    )
+    root = raw(market.system.regulator_root)
+    assert nodes.registered(root) == RegisteredNode(root, "regulator-root")
+    assert nodes.registered(raw(market.operator_a)) is None
