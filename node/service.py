@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from node.network_service import NetworkRole, NetworkService
 from node.p2p.network import NetworkSettings
 from node.producer import BlockProducer, ProductionSettings
 from node.qbft_runner import PoolOnLoop, QbftRunner
+from node.rpc.auth import RpcAuth
 from node.rpc.backend import PooledBySender
 from node.rpc.filters import FilterRegistry
 from node.rpc.format import new_head_json, transaction_json
@@ -83,6 +86,34 @@ class NodeConfig:
     """Where to serve the participant gateway (REST); None serves none."""
     gateway_limits: GatewayLimits = field(default_factory=GatewayLimits)
     sender_quotas: SenderQuotas = field(default_factory=SenderQuotas)
+    rpc_no_auth: bool = False
+    """DEV ONLY: serve JSON-RPC without bearer tokens; refused unless JSON-RPC (and its
+    WebSocket) listen on a loopback address."""
+
+
+class RpcAuthSettingError(ValueError):
+    """``--rpc-no-auth`` asked for on an address other machines can reach."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_rpc_auth_setting(config: NodeConfig) -> None:
+    if not config.rpc_no_auth:
+        return
+    hosts = [config.rpc_host] + ([config.ws_address[0]] if config.ws_address else [])
+    exposed = [host for host in hosts if not _is_loopback(host)]
+    if exposed:
+        raise RpcAuthSettingError(
+            f"--rpc-no-auth serves JSON-RPC to anyone who reaches it: it is refused on"
+            f" {', '.join(exposed)}, which is not a loopback address"
+        )
 
 
 class GatewayWithoutMarketError(ValueError):
@@ -94,9 +125,11 @@ class Node:
     :class:`node.gateway.backend.GatewayBackend` for the gateway."""
 
     def __init__(self, config: NodeConfig) -> None:
+        check_rpc_auth_setting(config)
         self.config = config
         data = DataDir(config.datadir)
         genesis = data.load_genesis()
+        self.rpc_auth = None if config.rpc_no_auth else RpcAuth(data.rpc_secret(), time.time)
         if config.gateway_address is not None and not market_predeployed(genesis):
             raise GatewayWithoutMarketError(
                 "--gateway serves the system contracts' market, which this chain's genesis does"
@@ -213,7 +246,7 @@ class Node:
                 "--gateway serves the system contracts' market, which this chain's genesis does"
                 " not hold (make the network with `dcl genesis new --consortium FILE`)"
             )
-        app = create_rpc_app(self, self.config.rpc_limits)
+        app = create_rpc_app(self, self.config.rpc_limits, auth=self.rpc_auth)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.rpc_host, self.config.rpc_port)
@@ -340,7 +373,11 @@ class Node:
 
     async def _start_ws(self, host: str, port: int) -> None:
         app = create_ws_app(
-            self, self.config.rpc_limits, self._subscriptions, self.config.ws_limits
+            self,
+            self.config.rpc_limits,
+            self._subscriptions,
+            self.config.ws_limits,
+            self.rpc_auth,
         )
         self._ws_runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._ws_runner.setup()

@@ -92,15 +92,24 @@ def run_dcl(*arguments: str | Path, timeout: float = 300) -> subprocess.Complete
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def start_node(datadir: Path, *extra_args: str, log_level: str = "info") -> NodeProcess:
-    return start_dcl(datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level)
+def start_node(
+    datadir: Path, *extra_args: str, log_level: str = "info", rpc_auth: bool = False
+) -> NodeProcess:
+    return start_dcl(
+        datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level,
+        rpc_auth=rpc_auth,
+    )  # fmt: skip
 
 
-def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodeProcess:
-    """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait until it prints its endpoints."""
+def start_dcl(
+    datadir: Path, *arguments: str, log_level: str = "info", rpc_auth: bool = False
+) -> NodeProcess:
+    """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait until it prints its endpoints; its
+    JSON-RPC takes no tokens (``--rpc-no-auth``, loopback) unless ``rpc_auth``, for the tests
+    of authentication itself."""
     command = [
         sys.executable, "-m", "node.cli", "--log-level", log_level, *arguments,
-        "--rpc", "127.0.0.1:0",
+        "--rpc", "127.0.0.1:0", *([] if rpc_auth else ["--rpc-no-auth"]),
     ]  # fmt: skip
     process = subprocess.Popen(
         command,
@@ -120,13 +129,23 @@ def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodePr
 
 
 @contextmanager
-def running_node(datadir: Path, *extra_args: str) -> Iterator[NodeProcess]:
-    node = start_node(datadir, *extra_args)
+def running_node(datadir: Path, *extra_args: str, rpc_auth: bool = False) -> Iterator[NodeProcess]:
+    node = start_node(datadir, *extra_args, rpc_auth=rpc_auth)
     try:
         yield node
     finally:
         if node.process.poll() is None:
             node.stop()
+
+
+def rpc_token(datadir: Path, role: str, account: str | None = None) -> str:
+    """A bearer token for the node of ``datadir``, issued by `dcl rpc-token`."""
+    arguments: list[str | Path] = ["rpc-token", "--datadir", datadir, "--role", role]
+    if account is not None:
+        arguments += ["--account", account]
+    issued = run_dcl(*arguments)
+    assert issued.returncode == 0, issued.stderr
+    return issued.stdout.strip()
 
 
 def wait_for(predicate: object, timeout: float = 30, interval: float = 0.1) -> None:
