@@ -205,6 +205,9 @@ class Node:
             self.network.transaction_pooled(raw)
         return tx_hash
 
+    def local_node_keys(self) -> tuple[bytes, ...]:
+        return self.config.allowed_keys
+
     def pending_nonce(self, address: bytes) -> int:
         return self.pool.pending_nonce(Address(address), self._accounts)
 

@@ -16,6 +16,7 @@ from eth_utils import to_checksum_address
 
 from client.contracts import system_address
 from tests.support.gateway_market import GatewayMarket, gateway_market
+from tests.support.market_node import regulator
 from tests.support.node_process import rpc_token, start_dcl
 from tests.support.rpc import RpcError, rpc
 
@@ -214,3 +215,76 @@ def test_a_websocket_upgrade_without_a_token_is_refused(tmp_path: Path) -> None:
         assert (answer.status_code, answer.json()["error"]["code"]) == (401, -40100)
     finally:
         node.stop()
+
+
+def test_perm_get_account_status_names_a_participants_roles(setting: Setting) -> None:
+    buyer = setting.story.buyer.address
+    status = rpc(setting.url, "perm_getAccountStatus", buyer, token=setting.operator)
+    assert isinstance(status, dict)
+    assert {k: v for k, v in status.items() if k != "asOfBlock"} == {
+        "address": buyer,
+        "permissioning": True,
+        "permitted": True,
+        "canCreateContracts": False,
+        "roles": ["participant"],
+        "reason": None,
+        "regulatorRoot": False,
+        "regulator": False,
+        "operator": None,
+        "participant": {"status": "active", "homeExchange": "SZDE", "roles": 2},
+        "bootstrapAccount": False,
+        "bootstrapOpen": False,
+    }
+    assert rpc(setting.url, "perm_getAccountStatus", buyer, token=setting.buyer) == status
+
+
+def test_perm_get_account_status_says_why_an_account_may_not_transact(setting: Setting) -> None:
+    stranger = "0x000000000000000000000000000000000000dEaD"
+    status = rpc(setting.url, "perm_getAccountStatus", stranger, token=setting.operator)
+    assert (status["permitted"], status["reason"]) == (  # type: ignore[index]
+        False,
+        f"{stranger} is not registered (no operator of an active exchange, regulator,"
+        " regulator root or active participant)",
+    )
+
+
+def test_a_participant_reads_only_its_own_status_and_no_allowlist(setting: Setting) -> None:
+    buyer = setting.story.buyer.address
+    assert refusal(setting.url, setting.other, "perm_getAccountStatus", buyer) == (
+        -40300,
+        "permission denied: a participant's token reads only its own account's status",
+    )
+    assert refusal(setting.url, setting.other, "perm_getNodesAllowlist")[0] == -40300
+
+
+def test_perm_get_nodes_allowlist_names_the_validator_and_its_exchange(setting: Setting) -> None:
+    answer = rpc(setting.url, "perm_getNodesAllowlist", token=setting.operator)
+    validator = rpc(
+        setting.url, "qbft_getValidatorsByBlockNumber", "pending", token=setting.operator
+    )
+    assert isinstance(answer, dict) and isinstance(validator, list)
+    assert answer["nodes"][0] == {
+        "address": to_checksum_address(validator[0]),
+        "source": "validator",
+        "exchange": "SHDE",
+    }
+    assert {k: v for k, v in answer["nodes"][-1].items() if k != "address"} == {
+        "source": "regulator-root",
+        "exchange": None,
+    }
+
+
+def test_the_gateway_answers_a_regulator_the_same_status_and_refuses_others(
+    setting: Setting,
+) -> None:
+    gateway = setting.story.gateway
+    buyer = setting.story.buyer.address
+    path = f"/v1/audit/permissions/accounts/{buyer}"
+    by_gateway = gateway.get(path, gateway.sign_in(regulator()))
+    by_rpc = rpc(setting.url, "perm_getAccountStatus", buyer, token=setting.operator)
+    assert by_gateway.status_code == 200
+    assert by_gateway.json() == {**by_rpc, "asOfBlock": int(by_rpc["asOfBlock"], 16)}  # type: ignore[dict-item, index]
+    refused = gateway.get(path, gateway.sign_in(setting.story.buyer))
+    assert (refused.status_code, refused.json()["type"]) == (403, "urn:dcl:problem:forbidden")
+    nodes = gateway.get("/v1/audit/permissions/nodes", gateway.sign_in(regulator()))
+    assert nodes.json()["nodes"][0]["source"] == "validator"
