@@ -93,22 +93,30 @@ def run_dcl(*arguments: str | Path, timeout: float = 300) -> subprocess.Complete
 
 
 def start_node(
-    datadir: Path, *extra_args: str, log_level: str = "info", rpc_auth: bool = False
+    datadir: Path,
+    *extra_args: str,
+    log_level: str = "info",
+    rpc_auth: bool = False,
+    module: str = "node.cli",
 ) -> NodeProcess:
     return start_dcl(
         datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level,
-        rpc_auth=rpc_auth,
+        rpc_auth=rpc_auth, module=module,
     )  # fmt: skip
 
 
 def start_dcl(
-    datadir: Path, *arguments: str, log_level: str = "info", rpc_auth: bool = False
+    datadir: Path,
+    *arguments: str,
+    log_level: str = "info",
+    rpc_auth: bool = False,
+    module: str = "node.cli",
 ) -> NodeProcess:
     """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait until it prints its endpoints; its
     JSON-RPC takes no tokens (``--rpc-no-auth``, loopback) unless ``rpc_auth``, for the tests
-    of authentication itself."""
+    of authentication itself. ``module`` runs a patched node (a misbehaving validator)."""
     command = [
-        sys.executable, "-m", "node.cli", "--log-level", log_level, *arguments,
+        sys.executable, "-m", module, "--log-level", log_level, *arguments,
         "--rpc", "127.0.0.1:0", *([] if rpc_auth else ["--rpc-no-auth"]),
     ]  # fmt: skip
     process = subprocess.Popen(

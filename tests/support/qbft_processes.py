@@ -69,9 +69,17 @@ class QbftNetwork:
         self.allowlist.write_text("".join(f"{m.url}\n" for m in self.observers))
         return member
 
-    def start(self, member: Member, *extra: str, log_level: str = "info") -> NodeProcess:
-        """Start ``member`` dialling every validator, with ``extra`` ``dcl run`` options."""
-        peers = [m.url for m in self.validators if m is not member]
+    def start(
+        self,
+        member: Member,
+        *extra: str,
+        log_level: str = "info",
+        dials: list[Member] | None = None,
+        module: str = "node.cli",
+    ) -> NodeProcess:
+        """Start ``member`` dialling (and naming as allowed) every validator, or ``dials``,
+        with ``extra`` ``dcl run`` options; ``module`` runs a patched node."""
+        peers = [m.url for m in (self.validators if dials is None else dials) if m is not member]
         arguments = [
             "--p2p", f"127.0.0.1:{member.url.port}",
             *(arg for url in peers for arg in ("--peer", str(url))),
@@ -81,7 +89,7 @@ class QbftNetwork:
             arguments.append("--observer")
         elif self.allowlist.exists():
             arguments += ["--allowlist", str(self.allowlist)]
-        member.process = start_node(member.datadir, *arguments, log_level=log_level)
+        member.process = start_node(member.datadir, *arguments, log_level=log_level, module=module)
         return member.process
 
     def start_all(self) -> None:
