@@ -154,6 +154,7 @@ def write_network(
     dev_only_keys: bool = False,
     timestamp: int | None = None,
     consortium: Consortium | None = None,
+    bootstrap_accounts: Sequence[bytes] = (),
 ) -> NetworkKeys:
     """Write ``genesis.json``, ``validator-N/key`` and ``dev-only-accounts.json`` to ``out``,
     which must not hold a network already; the files with keys are readable by their owner
@@ -163,7 +164,8 @@ def write_network(
     ``validators`` exchanges run the validators.
 
     Permissioning is on (``config.dcl``). Without a consortium there are no registries, so the
-    dev accounts are the genesis bootstrap accounts, the only ones that may transact. With one,
+    dev accounts (and ``bootstrap_accounts``, e.g. a benchmark's senders) are the genesis
+    bootstrap accounts, the only ones that may transact. With one,
     the registries decide from genesis on: the dev accounts transact once an exchange registers
     them as participants, and no bootstrap account is listed (it would never count).
 
@@ -193,7 +195,9 @@ def write_network(
         vanity=secrets.token_bytes(32),
         predeployed=predeployed,
         permissioning=True,
-        bootstrap_accounts=[] if consortium else [address_of(k) for k in keys.accounts],
+        bootstrap_accounts=(
+            [] if consortium else [*(address_of(k) for k in keys.accounts), *bootstrap_accounts]
+        ),
     )
     (out / "genesis.json").write_text(json.dumps(document, indent=2) + "\n")
     for index, key in enumerate(keys.validators, start=1):

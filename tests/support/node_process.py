@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +43,19 @@ class NodeProcess:
         self.process.wait(30)
 
 
-def make_network(root: Path, *, accounts: int = 5, block_period: int = 1) -> Path:
-    """A one-validator network and its initialised validator data directory."""
+def make_network(
+    root: Path, *, accounts: int = 5, block_period: int = 1, bootstrap: Sequence[bytes] = ()
+) -> Path:
+    """A one-validator network and its initialised validator data directory; its dev accounts
+    and ``bootstrap`` may transact (the genesis bootstrap accounts)."""
     network = root / "network"
-    write_network(network, validators=1, accounts=accounts, block_period_seconds=block_period)
+    write_network(
+        network,
+        validators=1,
+        accounts=accounts,
+        block_period_seconds=block_period,
+        bootstrap_accounts=bootstrap,
+    )
     datadir = root / "validator-1"
     init_datadir(datadir, network / "genesis.json", network / "validator-1" / "key")
     return datadir

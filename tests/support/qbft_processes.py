@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +43,18 @@ class QbftNetwork:
     max_round_timeout: str = MAX_ROUND_TIMEOUT_SECONDS
 
     @classmethod
-    def create(cls, root: Path, size: int, *, request_timeout: int = 1) -> QbftNetwork:
+    def create(
+        cls, root: Path, size: int, *, request_timeout: int = 1, bootstrap: Sequence[bytes] = ()
+    ) -> QbftNetwork:
+        """``size`` validators of a network without a consortium, whose dev accounts and
+        ``bootstrap`` may transact."""
         network = root / "network"
-        write_network(network, validators=size, request_timeout_seconds=request_timeout)
+        write_network(
+            network,
+            validators=size,
+            request_timeout_seconds=request_timeout,
+            bootstrap_accounts=bootstrap,
+        )
         members = []
         for index in range(1, size + 1):
             datadir = init_datadir(
