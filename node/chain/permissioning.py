@@ -19,6 +19,7 @@ are the same: most blocks change neither, and the statuses read once stay valid.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -179,9 +180,7 @@ class AccountPermissions:
             return None
         return transaction_refusal(self.status(tx.sender if sender is None else sender), tx)
 
-    def check_block(
-        self, transactions: tuple[SignedTransactionAPI, ...] | list[SignedTransactionAPI]
-    ) -> None:
+    def check_block(self, transactions: Sequence[SignedTransactionAPI]) -> None:
         """Raise :class:`PermissionViolation` naming the first transaction its sender may not
         send. A transaction whose signature yields no sender is left to execution, which
         refuses it with its own reason."""

@@ -428,9 +428,13 @@ def _audit_schemas() -> dict[str, Any]:
                 "enum": ["validator", "observer", "regulator-root", "local"],
             },
             "exchange": {"type": ["string", "null"]},
-            "publicKey": {"type": "string", "pattern": "^0x[0-9a-f]{128}$"},
         }
     )
+    node["properties"]["publicKey"] = {
+        "type": "string",
+        "pattern": "^0x[0-9a-f]{128}$",
+        "description": "The key its operator named (source local only)",
+    }
     nodes = _object(
         {"asOfBlock": ID, "nodes": {"type": "array", "items": node}},
         "The node keys this node admits to its peer network",

@@ -149,8 +149,8 @@ def test_the_report_counts_every_block_and_transaction_after_genesis(
     )
     assert result.to_json()["checks"] == [
         "decoding", "parent-link", "seals", "proposer", "timestamp", "header-fields",
-        "transactions-root", "transaction-validity", "gas-used", "receipts-root", "logs-bloom",
-        "state-root", "requests-hash",
+        "transactions-root", "permissioning", "transaction-validity", "gas-used",
+        "receipts-root", "logs-bloom", "state-root", "requests-hash",
     ]  # fmt: skip
 
 
