@@ -24,4 +24,4 @@ def test_the_methods_closed_to_participants_are_exactly_these() -> None:
 
 def test_every_classified_method_is_served() -> None:
     served = {method.name for method in all_methods()}
-    assert OPEN_TO_PARTICIPANTS | CHECKED_FOR_PARTICIPANTS <= served
+    assert served >= OPEN_TO_PARTICIPANTS | CHECKED_FOR_PARTICIPANTS
