@@ -351,6 +351,17 @@ def _gateway_options(args: argparse.Namespace) -> list[str]:
     ]  # fmt: skip
 
 
+def _node_options(args: argparse.Namespace) -> list[str]:
+    """The ``dcl run`` options every devnet node takes as asked: the dev RPC setting and the
+    pool's quotas."""
+    return [
+        *(["--rpc-no-auth"] if args.rpc_no_auth else []),
+        "--txpool-max-per-sender", str(args.txpool_max_per_sender),
+        "--txpool-sender-rate", str(args.txpool_sender_rate),
+        "--txpool-sender-burst", str(args.txpool_sender_burst),
+    ]  # fmt: skip
+
+
 def cmd_devnet(args: argparse.Namespace) -> None:
     """A network with the well-known DEV ONLY keys, created on first use: N validator
     processes and an observer (which serves the gateway), or (``--validators 1``) one
@@ -372,7 +383,7 @@ def cmd_devnet(args: argparse.Namespace) -> None:
             args.log_level,
             consortium=args.consortium,
             gateway=_gateway_options(args),
-            options=["--rpc-no-auth"] if args.rpc_no_auth else [],
+            options=_node_options(args),
         )
         return
     network = args.datadir / "network"
