@@ -45,7 +45,7 @@ install: $(INSTALLED) $(SOLC) $(CLIENTS) browser compose
 
 devnet: install
 	$(BIN)/dcl devnet --validators 1 --datadir $(DEVNET_DIR) --consortium genesis/consortium.toml \
-		--ws 127.0.0.1:8546 --gateway 127.0.0.1:8547
+		--ws 127.0.0.1:8546 --gateway 127.0.0.1:8547 --rpc-no-auth
 
 test: install
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider

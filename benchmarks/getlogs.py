@@ -178,7 +178,11 @@ def main() -> None:
                 flush=True,
             )
             started = time.perf_counter()
-            make_network(workdir)
+            blocks = -(-args.calls // args.txs_per_block)
+            make_network(
+                workdir,
+                bootstrap=[bytes.fromhex(sender(i).address[2:]) for i in range(-1, blocks)],
+            )
             build_chain(datadir, args.calls, args.logs_per_call, args.txs_per_block)
             print(f"chain built in {time.perf_counter() - started:.0f} s", flush=True)
         measure(datadir, args.runs)

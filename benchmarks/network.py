@@ -33,6 +33,7 @@ from eth_utils import keccak
 from benchmarks.throughput import (
     accounts,
     bench_node,
+    bootstrap,
     deploy_recorder_raw,
     sign_calls,
     wait_receipt,
@@ -62,8 +63,10 @@ def submit(url: str, raws: list[bytes]) -> list[float]:
     return [sent] * len(raws)
 
 
-def start_network(workdir: Path, request_timeout: int) -> QbftNetwork:
-    network = QbftNetwork.create(workdir, 4, request_timeout=request_timeout)
+def start_network(workdir: Path, request_timeout: int, senders: int) -> QbftNetwork:
+    network = QbftNetwork.create(
+        workdir, 4, request_timeout=request_timeout, bootstrap=bootstrap(accounts(senders))
+    )
     network.max_round_timeout = str(MAX_ROUND_TIMEOUT_SECONDS)
     network.add_observer()
     network.start_all()
@@ -158,7 +161,7 @@ def main() -> None:
     print(f"single node: {single:.0f} tx/s", flush=True)
 
     workdir = Path(tempfile.mkdtemp(prefix="dcl-network-bench-"))
-    network = start_network(workdir, args.request_timeout)
+    network = start_network(workdir, args.request_timeout, args.accounts)
     try:
         deploy, contract = deploy_recorder_raw(DEFAULT_CHAIN_ID, ZERO_FEES)
         url = urls(network)[0]

@@ -42,7 +42,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from benchmarks.throughput import accounts, deploy_recorder_raw, record_calldata
+from benchmarks.throughput import accounts, bootstrap, deploy_recorder_raw, record_calldata
 from node.chain.chain_file import split_blocks
 from node.chain.header import commit_seal_digest
 from node.chain.ledger import Ledger
@@ -85,7 +85,7 @@ def sign_transactions(
 
 
 def build_chain(workdir: Path, total: int, per_block: int) -> Path:
-    datadir = make_network(workdir, accounts=5)
+    datadir = make_network(workdir, accounts=5, bootstrap=bootstrap(accounts(CALL_SENDERS)))
     data = DataDir(datadir)
     genesis = data.load_genesis()
     key = data.load_key()

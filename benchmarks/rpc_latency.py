@@ -27,6 +27,7 @@ from eth_utils import keccak
 
 from benchmarks.throughput import (
     accounts,
+    bootstrap,
     deploy_recorder_raw,
     rpc,
     sign_calls,
@@ -58,14 +59,16 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=4)
     parser.add_argument("--block-txs", type=int, default=500)
     args = parser.parse_args()
-    datadir = make_network(Path(tempfile.mkdtemp(prefix="dcl-latency-")))
+    senders = accounts(50)
+    datadir = make_network(
+        Path(tempfile.mkdtemp(prefix="dcl-latency-")), bootstrap=bootstrap(senders)
+    )
     chain_id = load_genesis(datadir / "genesis.json").chain_id
     node = start_node(datadir)
     try:
         url = node.rpc_url
         deploy, contract = deploy_recorder_raw(chain_id, ZERO_FEES)
         wait_receipt(url, str(rpc(url, "eth_sendRawTransaction", "0x" + deploy.hex())))
-        senders = accounts(50)
         raws = sign_calls(senders, args.blocks * args.block_txs, contract, chain_id, ZERO_FEES)
 
         idle: list[float] = []

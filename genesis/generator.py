@@ -68,9 +68,12 @@ def genesis_document(
     timestamp: int = 0,
     vanity: bytes = b"\x00" * 32,
     predeployed: dict[bytes, PredeployedAccount] | None = None,
+    permissioning: bool = False,
+    bootstrap_accounts: Sequence[bytes] = (),
 ) -> dict[str, Any]:
     """The genesis JSON for ``validators`` (addresses), funding ``funded`` (addresses), with
-    the ``predeployed`` system contracts' code and storage in the alloc.
+    the ``predeployed`` system contracts' code and storage in the alloc, and, with
+    ``permissioning``, ``config.dcl`` naming the ``bootstrap_accounts``.
     """
     alloc: dict[str, dict[str, Any]] = {
         "0x" + address.hex(): {"balance": hex(DEV_ACCOUNT_BALANCE)} for address in funded
@@ -93,6 +96,11 @@ def genesis_document(
         "epochlength": 30000,
         "requesttimeoutseconds": request_timeout_seconds,
     }
+    if permissioning:
+        config["dcl"] = {
+            "permissioning": True,
+            "bootstrapAccounts": ["0x" + bytes(a).hex() for a in sorted(bootstrap_accounts)],
+        }
     return {
         "config": config,
         "nonce": "0x0",
@@ -146,6 +154,7 @@ def write_network(
     dev_only_keys: bool = False,
     timestamp: int | None = None,
     consortium: Consortium | None = None,
+    bootstrap_accounts: Sequence[bytes] = (),
 ) -> NetworkKeys:
     """Write ``genesis.json``, ``validator-N/key`` and ``dev-only-accounts.json`` to ``out``,
     which must not hold a network already; the files with keys are readable by their owner
@@ -153,6 +162,12 @@ def write_network(
 
     With a ``consortium``, the system contracts are predeployed for it and its first
     ``validators`` exchanges run the validators.
+
+    Permissioning is on (``config.dcl``). Without a consortium there are no registries, so the
+    dev accounts (and ``bootstrap_accounts``, e.g. a benchmark's senders) are the genesis
+    bootstrap accounts, the only ones that may transact. With one,
+    the registries decide from genesis on: the dev accounts transact once an exchange registers
+    them as participants, and no bootstrap account is listed (it would never count).
 
     The genesis gets the creation time and a random vanity, so every network has its own
     genesis hash. Blocks carry that hash as their vanity and seals cover it, so seals cannot be
@@ -179,6 +194,10 @@ def write_network(
         timestamp=int(time.time()) if timestamp is None else timestamp,
         vanity=secrets.token_bytes(32),
         predeployed=predeployed,
+        permissioning=True,
+        bootstrap_accounts=(
+            [] if consortium else [*(address_of(k) for k in keys.accounts), *bootstrap_accounts]
+        ),
     )
     (out / "genesis.json").write_text(json.dumps(document, indent=2) + "\n")
     for index, key in enumerate(keys.validators, start=1):

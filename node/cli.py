@@ -8,9 +8,12 @@ import gc
 import json
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from eth_utils import is_hex_address, to_canonical_address
 
 from node.audit import commands as audit_commands
 from node.audit.replay_command import add_replay_command
@@ -26,9 +29,11 @@ from node.logs import configure_logging
 from node.p2p.allowlist import read_allowlist_file
 from node.p2p.network import NetworkSettings
 from node.p2p.peer_url import PeerUrl, PeerUrlError, parse_peer_url
+from node.rpc.auth import Role, issue_token
 from node.rpc.limits import RpcLimits, WebSocketLimits
-from node.service import Node, NodeConfig
+from node.service import Node, NodeConfig, check_rpc_auth_setting
 from node.storage.leveldb import DatabaseLockedError
+from node.txpool.rules import SenderQuotas
 
 
 class UsageError(Exception):
@@ -51,6 +56,12 @@ def _print_endpoints(node: Node, extra_lines: Sequence[str] = ()) -> None:
         f"  JSON-RPC      {node.rpc_url}",
         *([f"  WebSocket     {node.ws_url}"] if node.ws_url else []),
         *([f"  Gateway       {node.gateway_url}"] if node.gateway_url else []),
+        "  RPC auth      "
+        + (
+            "none (--rpc-no-auth: DEV ONLY, loopback)"
+            if node.rpc_auth is None
+            else f"bearer tokens (dcl rpc-token --datadir {node.config.datadir})"
+        ),
         *([f"  P2P           {node.network.network.url}"] if node.network else []),
         *extra_lines,
         "Press Ctrl-C to stop.",
@@ -125,11 +136,23 @@ def _rpc_settings(args: argparse.Namespace) -> dict[str, Any]:
         "gateway_limits": GatewayLimits(
             rate_per_second=args.gateway_rate, burst=args.gateway_burst
         ),
+        "rpc_no_auth": args.rpc_no_auth,
+        "sender_quotas": SenderQuotas(
+            max_per_sender=args.txpool_max_per_sender,
+            sender_rate=args.txpool_sender_rate,
+            sender_burst=args.txpool_sender_burst,
+        ),
     }
 
 
 def _add_rpc_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--rpc", type=_host_port, default=("127.0.0.1", 8545), metavar="HOST:PORT")
+    command.add_argument(
+        "--rpc-no-auth",
+        action="store_true",
+        help="DEV ONLY: serve JSON-RPC without bearer tokens (refused unless --rpc and --ws"
+        " listen on a loopback address)",
+    )
     command.add_argument(
         "--ws",
         type=_host_port,
@@ -163,6 +186,27 @@ def _add_rpc_options(command: argparse.ArgumentParser) -> None:
         default=RpcLimits.max_log_block_range,
         metavar="BLOCKS",
         help="widest eth_getLogs block range (toBlock - fromBlock; default %(default)s)",
+    )
+    command.add_argument(
+        "--txpool-max-per-sender",
+        type=_positive_int,
+        default=SenderQuotas.max_per_sender,
+        metavar="TXS",
+        help="transactions one sender may hold in the pool (default %(default)s)",
+    )
+    command.add_argument(
+        "--txpool-sender-rate",
+        type=_positive_float,
+        default=SenderQuotas.sender_rate,
+        metavar="PER_SECOND",
+        help="transactions a second one sender may add to the pool (default %(default)s)",
+    )
+    command.add_argument(
+        "--txpool-sender-burst",
+        type=_positive_int,
+        default=SenderQuotas.sender_burst,
+        metavar="TXS",
+        help="transactions one sender may add at once (default %(default)s)",
     )
     command.add_argument(
         "--ws-send-queue-bytes",
@@ -205,6 +249,25 @@ def cmd_run(args: argparse.Namespace) -> None:
         **_rpc_settings(args),
     )
     asyncio.run(_serve(config))
+
+
+def cmd_rpc_token(args: argparse.Namespace) -> None:
+    data = DataDir(args.datadir)
+    if not data.is_initialised():
+        raise UsageError(f"{args.datadir} is not initialised: run `dcl init` first")
+    role = Role(args.role)
+    account = None
+    if args.account is not None:
+        if not is_hex_address(args.account):
+            raise UsageError(f"--account is not an address: {args.account!r}")
+        account = bytes(to_canonical_address(args.account))
+    if role == Role.PARTICIPANT and account is None:
+        raise UsageError("a participant's token names its account: add --account 0x...")
+    print(
+        issue_token(
+            data.rpc_secret(), role, account, issued_at=int(time.time()), lifetime=args.lifetime
+        )
+    )
 
 
 def cmd_import_chain(args: argparse.Namespace) -> None:
@@ -289,6 +352,17 @@ def _gateway_options(args: argparse.Namespace) -> list[str]:
     ]  # fmt: skip
 
 
+def _node_options(args: argparse.Namespace) -> list[str]:
+    """The ``dcl run`` options every devnet node takes as asked: the dev RPC setting and the
+    pool's quotas."""
+    return [
+        *(["--rpc-no-auth"] if args.rpc_no_auth else []),
+        "--txpool-max-per-sender", str(args.txpool_max_per_sender),
+        "--txpool-sender-rate", str(args.txpool_sender_rate),
+        "--txpool-sender-burst", str(args.txpool_sender_burst),
+    ]  # fmt: skip
+
+
 def cmd_devnet(args: argparse.Namespace) -> None:
     """A network with the well-known DEV ONLY keys, created on first use: N validator
     processes and an observer (which serves the gateway), or (``--validators 1``) one
@@ -298,6 +372,7 @@ def cmd_devnet(args: argparse.Namespace) -> None:
 
     if args.validators < 1:
         raise UsageError("--validators must be at least 1")
+    check_rpc_auth_setting(NodeConfig(datadir=args.datadir, **_rpc_settings(args)))
     if args.validators > 1:
         host, port = args.rpc
         ws_port = None if args.ws is None else args.ws[1]
@@ -313,6 +388,7 @@ def cmd_devnet(args: argparse.Namespace) -> None:
                 args.log_level,
                 consortium=args.consortium,
                 gateway=_gateway_options(args),
+                options=_node_options(args),
             )
         except DevnetError as error:
             raise UsageError(str(error)) from None
@@ -382,6 +458,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="cap of the QBFT round timeout (requesttimeoutseconds * 2^round)",
     )
     run.set_defaults(handler=cmd_run)
+
+    token = commands.add_parser(
+        "rpc-token",
+        help="issue a JSON-RPC bearer token (HS256 JWT) from a data directory's rpc-secret",
+        description="Print a bearer token for this node's JSON-RPC: operators and regulators"
+        " read everything; a participant sends its own transactions and reads its own records"
+        " and public ones. Anyone holding the data directory's rpc-secret can issue tokens.",
+    )
+    token.add_argument("--datadir", type=Path, required=True)
+    token.add_argument("--role", required=True, choices=[str(r) for r in Role])
+    token.add_argument("--account", help="the caller's account (required for a participant)")
+    token.add_argument(
+        "--lifetime",
+        type=_positive_int,
+        default=3600,
+        metavar="SECONDS",
+        help="seconds until the token expires (default %(default)s)",
+    )
+    token.set_defaults(handler=cmd_rpc_token)
 
     importer = commands.add_parser(
         "import-chain", help="import RLP blocks (geth's chain file format) onto a genesis"

@@ -1,13 +1,15 @@
 """Layout of a node's data directory.
 
 ``genesis.json`` (the chain it belongs to, copied at init), ``key`` (the node's secp256k1
-private key in hex, Besu's file name; a validator signs seals with it) and ``chaindata/`` (the
-LevelDB). Keeping the genesis inside the directory means ``dcl run`` cannot be pointed at a
-directory with the wrong genesis by mistake.
+private key in hex, Besu's file name; a validator signs seals with it), ``rpc-secret`` (the
+HS256 key of the JSON-RPC bearer tokens, drawn at init or at the first run of a directory made
+before it existed) and ``chaindata/`` (the LevelDB). Keeping the genesis inside the directory
+means ``dcl run`` cannot be pointed at a directory with the wrong genesis by mistake.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -32,6 +34,23 @@ class DataDir:
     @property
     def key_file(self) -> Path:
         return self.root / "key"
+
+    @property
+    def rpc_secret_file(self) -> Path:
+        return self.root / "rpc-secret"
+
+    def rpc_secret(self) -> bytes:
+        """The JSON-RPC token key, created (owner-only) if the directory has none yet."""
+        if not self.rpc_secret_file.exists():
+            with contextlib.suppress(FileExistsError):  # another process drew it first
+                create_secret_file(self.rpc_secret_file, secrets.token_hex(32) + "\n")
+        try:
+            secret = bytes.fromhex(self.rpc_secret_file.read_text().strip())
+        except (OSError, ValueError) as error:
+            raise DataDirError(f"cannot read {self.rpc_secret_file}: {error}") from error
+        if len(secret) < 32:
+            raise DataDirError(f"{self.rpc_secret_file} must hold at least 32 bytes in hex")
+        return secret
 
     @property
     def chaindata(self) -> Path:
@@ -87,4 +106,5 @@ def init_datadir(root: Path, genesis_path: Path, key_path: Path | None = None) -
     if not data.genesis_file.exists():
         shutil.copyfile(genesis_path, data.genesis_file)
     data.load_key()
+    data.rpc_secret()
     return data

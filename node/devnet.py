@@ -82,9 +82,11 @@ def prepare(
     *,
     consortium: Path | None = None,
     gateway: list[str] | None = None,
+    options: list[str] | None = None,
 ) -> list[DevnetNode]:
     """Create (on first use) the network, the data directories and each node's arguments;
-    ``gateway`` holds the observer's gateway options (``--gateway HOST:PORT ...``)."""
+    ``gateway`` holds the observer's gateway options (``--gateway HOST:PORT ...``), ``options``
+    those of every node (``--rpc-no-auth``)."""
     network = root / "network"
     create_network(network, validators, consortium)
     nodes: list[DevnetNode] = []
@@ -108,7 +110,7 @@ def prepare(
         peers = [arg for i, url in enumerate(urls) if i != index for arg in ("--peer", str(url))]
         datadir = root / f"validator-{index + 1}"
         arguments = _common(datadir, host, (rpc_port, ws_port, p2p_port), index)
-        arguments += [*peers, "--allowlist", str(allowlist)]
+        arguments += [*peers, "--allowlist", str(allowlist), *(options or [])]
         nodes.append(DevnetNode(f"validator-{index + 1}", datadir, arguments))
     peers = [arg for url in urls for arg in ("--peer", str(url))]
     nodes.append(
@@ -120,6 +122,7 @@ def prepare(
                 "--observer",
                 *peers,
                 *(gateway or []),
+                *(options or []),
             ],
         )
     )
@@ -175,11 +178,20 @@ def run(
     *,
     consortium: Path | None = None,
     gateway: list[str] | None = None,
+    options: list[str] | None = None,
 ) -> None:
     """Start the devnet with the first (RPC, WebSocket or None, P2P) ports; Ctrl-C stops it."""
     rpc_port, ws_port, p2p_port = ports
     nodes = prepare(
-        root, validators, host, rpc_port, p2p_port, ws_port, consortium=consortium, gateway=gateway
+        root,
+        validators,
+        host,
+        rpc_port,
+        p2p_port,
+        ws_port,
+        consortium=consortium,
+        gateway=gateway,
+        options=options,
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -2,14 +2,17 @@
 
 Building a py-evm state object costs far more than reading one account, and admission reads
 two accounts per transaction; one state per head keeps that cost per block, not per call.
+Who may transact comes from the ledger's permissions after the head, which a new head keeps
+unless it changed the registries.
 """
 
 from __future__ import annotations
 
-from eth.abc import BlockHeaderAPI, StateAPI
+from eth.abc import BlockHeaderAPI, SignedTransactionAPI, StateAPI
 from eth_typing import Address
 
 from node.chain.ledger import Ledger
+from node.chain.permissioning import AccountPermissions
 
 
 class HeadAccounts:
@@ -17,11 +20,19 @@ class HeadAccounts:
         self._ledger = ledger
         self._head = head
         self._state: StateAPI | None = None
+        self.permissions: AccountPermissions = ledger.permissions_after(head)
 
-    def move_to(self, head: BlockHeaderAPI) -> None:
-        if head.hash != self._head.hash:
-            self._head = head
-            self._state = None
+    def move_to(self, head: BlockHeaderAPI) -> bool:
+        """Follow a new head; True if it changed who may transact."""
+        if head.hash == self._head.hash:
+            return False
+        self._head = head
+        self._state = None
+        previous, self.permissions = self.permissions, self._ledger.permissions_after(head)
+        return self.permissions is not previous
+
+    def refusal(self, sender: Address, tx: SignedTransactionAPI) -> str | None:
+        return self.permissions.refusal(tx, sender)
 
     def _current(self) -> StateAPI:
         if self._state is None:

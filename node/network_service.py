@@ -58,8 +58,14 @@ class NetworkService:
         self._submit = submit_raw_transaction
         self._on_imported = on_imported
         identity = LocalIdentity(key, node_public_key(key), bytes(ledger.genesis_hash))
-        allowlist = Allowlist(role.allowed_keys, lambda: ledger.validators_after(ledger.head()))
-        self.network = PeerNetwork(role.settings, identity, allowlist, self)
+        self.allowlist = Allowlist(
+            role.allowed_keys,
+            lambda: ledger.validators_after(ledger.head()),
+            lambda address: (
+                ledger.registered_nodes_after(ledger.head()).registered(address) is not None
+            ),
+        )
+        self.network = PeerNetwork(role.settings, identity, self.allowlist, self)
         self._sync = BlockSync(
             self._import_blocks,
             lambda: ledger.head().block_number,
@@ -102,7 +108,8 @@ class NetworkService:
 
     def head_changed(self) -> None:
         """Tell peers, and close links the new head no longer allows (a validator that left the
-        set and that the operator did not name)."""
+        set, or an observer of an exchange suspended or removed, that the operator did not
+        name)."""
         self.network.broadcast(self.status())
         self.network.drop_disallowed()
 

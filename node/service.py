@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from node.network_service import NetworkRole, NetworkService
 from node.p2p.network import NetworkSettings
 from node.producer import BlockProducer, ProductionSettings
 from node.qbft_runner import NoLinks, PoolOnLoop, QbftRunner
+from node.rpc.auth import RpcAuth
 from node.rpc.backend import PooledBySender
 from node.rpc.filters import FilterRegistry
 from node.rpc.format import new_head_json, transaction_json
@@ -57,7 +60,7 @@ from node.storage.leveldb import LevelDB
 from node.txpool.blobs import trusted_setup
 from node.txpool.encoding import decode_raw_transaction
 from node.txpool.pool import TxPool
-from node.txpool.rules import rules_for_chain
+from node.txpool.rules import SenderQuotas, rules_for_chain
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -82,6 +85,35 @@ class NodeConfig:
     gateway_address: tuple[str, int] | None = None
     """Where to serve the participant gateway (REST); None serves none."""
     gateway_limits: GatewayLimits = field(default_factory=GatewayLimits)
+    sender_quotas: SenderQuotas = field(default_factory=SenderQuotas)
+    rpc_no_auth: bool = False
+    """DEV ONLY: serve JSON-RPC without bearer tokens; refused unless JSON-RPC (and its
+    WebSocket) listen on a loopback address."""
+
+
+class RpcAuthSettingError(ValueError):
+    """``--rpc-no-auth`` asked for on an address other machines can reach."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_rpc_auth_setting(config: NodeConfig) -> None:
+    if not config.rpc_no_auth:
+        return
+    hosts = [config.rpc_host] + ([config.ws_address[0]] if config.ws_address else [])
+    exposed = [host for host in hosts if not _is_loopback(host)]
+    if exposed:
+        raise RpcAuthSettingError(
+            f"--rpc-no-auth serves JSON-RPC to anyone who reaches it: it is refused on"
+            f" {', '.join(exposed)}, which is not a loopback address"
+        )
 
 
 class GatewayWithoutMarketError(ValueError):
@@ -93,9 +125,11 @@ class Node:
     :class:`node.gateway.backend.GatewayBackend` for the gateway."""
 
     def __init__(self, config: NodeConfig) -> None:
+        check_rpc_auth_setting(config)
         self.config = config
         data = DataDir(config.datadir)
         genesis = data.load_genesis()
+        self.rpc_auth = None if config.rpc_no_auth else RpcAuth(data.rpc_secret(), time.time)
         if config.gateway_address is not None and not market_predeployed(genesis):
             raise GatewayWithoutMarketError(
                 "--gateway serves the system contracts' market, which this chain's genesis does"
@@ -111,7 +145,7 @@ class Node:
             raise
         self._head: BlockHeaderAPI = self._ledger.head()
         self._accounts = HeadAccounts(self._ledger, self._head)
-        self.pool = TxPool(rules_for_chain(self._ledger, self._head))
+        self.pool = TxPool(rules_for_chain(self._ledger, self._head, config.sender_quotas))
         self._filters = FilterRegistry()
         self._subscriptions = SubscriptionHub(max_per_connection=config.ws_limits.max_subscriptions)
         self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="chain")
@@ -171,6 +205,9 @@ class Node:
             self.network.transaction_pooled(raw)
         return tx_hash
 
+    def local_node_keys(self) -> tuple[bytes, ...]:
+        return self.config.allowed_keys
+
     def pending_nonce(self, address: bytes) -> int:
         return self.pool.pending_nonce(Address(address), self._accounts)
 
@@ -212,7 +249,7 @@ class Node:
                 "--gateway serves the system contracts' market, which this chain's genesis does"
                 " not hold (make the network with `dcl genesis new --consortium FILE`)"
             )
-        app = create_rpc_app(self, self.config.rpc_limits)
+        app = create_rpc_app(self, self.config.rpc_limits, auth=self.rpc_auth)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.rpc_host, self.config.rpc_port)
@@ -324,8 +361,10 @@ class Node:
         if block.number <= self._head.block_number:
             return
         self._head = cast(QbftBlockHeader, block.header)
-        self._accounts.move_to(self._head)
-        self.pool.on_new_head((tx.hash for tx in block.transactions), self._accounts)
+        changed = self._accounts.move_to(self._head)
+        self.pool.on_new_head(
+            (tx.hash for tx in block.transactions), self._accounts, permissions_changed=changed
+        )
         for item in rejected:
             self.pool.drop(item.hash, item.reason)
         self._filters.on_block(self._head.hash, self._head.block_number)
@@ -337,7 +376,11 @@ class Node:
 
     async def _start_ws(self, host: str, port: int) -> None:
         app = create_ws_app(
-            self, self.config.rpc_limits, self._subscriptions, self.config.ws_limits
+            self,
+            self.config.rpc_limits,
+            self._subscriptions,
+            self.config.ws_limits,
+            self.rpc_auth,
         )
         self._ws_runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._ws_runner.setup()

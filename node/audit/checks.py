@@ -16,13 +16,17 @@ run in a fixed, documented order; the first that fails names the block's fault:
    and vanity of its extraData. A field that only execution determines and no later check
    names (blob gas used) is compared after the execution checks, under this name.
 7. ``transactions-root``: the body (transactions, ommers, withdrawals) matches the header.
-8. ``transaction-validity``: every transaction executes (signature, chain id, nonce, gas);
+8. ``permissioning``: on a chain whose genesis switches it on, every sender may send its
+   transaction in the state after the parent (the chain's own rule,
+   :meth:`ChainReader.permissions_after`): a registered, active role, and a role that may
+   create contracts for a creation.
+9. ``transaction-validity``: every transaction executes (signature, chain id, nonce, gas);
    a QBFT block carries no blob transaction.
-9. ``gas-used``, ``receipts-root``, ``logs-bloom``, ``state-root``, ``requests-hash``: the
-   header's execution results equal those of executing the block.
+10. ``gas-used``, ``receipts-root``, ``logs-bloom``, ``state-root``, ``requests-hash``: the
+    header's execution results equal those of executing the block.
 
 Chains without QBFT (imported Ethereum chains) have no seals and no proposer rotation: their
-replay skips checks 3 and 4.
+replay skips checks 3 and 4; chains whose genesis does not switch permissioning on skip 8.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import rlp
 from eth.abc import BlockAPI, BlockHeaderAPI, VirtualMachineAPI
 from eth_utils import ValidationError, keccak
 
+from node.chain.chain_reader import ChainReader
 from node.chain.header_rules import (
     HeaderRuleViolation,
     check_commit_seals,
@@ -42,6 +47,7 @@ from node.chain.header_rules import (
     check_vanity,
     decoded_extra,
 )
+from node.chain.permissioning import PermissionViolation
 from node.chain.vm import trie_root_and_nodes
 from node.consensus.proposer import select_proposer
 from node.consensus.round_id import RoundId
@@ -54,6 +60,7 @@ CHECKS = (
     "timestamp",
     "header-fields",
     "transactions-root",
+    "permissioning",
     "transaction-validity",
     "gas-used",
     "receipts-root",
@@ -196,10 +203,19 @@ HEADER_CHECKS: tuple[tuple[str, Callable[[BlockUnderCheck], None]], ...] = (
 )
 
 
-def checks_for(qbft: bool) -> tuple[str, ...]:
-    """The checks a replay applies: all of them on a QBFT chain, all but seals and proposer
-    otherwise."""
-    return CHECKS if qbft else tuple(c for c in CHECKS if c not in QBFT_ONLY_CHECKS)
+def checks_for(qbft: bool, permissioned: bool = True) -> tuple[str, ...]:
+    """The checks a replay applies: all of them on a permissioned QBFT chain; no seals and
+    proposer without QBFT, no permissioning where the genesis does not switch it on."""
+    skipped = (() if qbft else QBFT_ONLY_CHECKS) + (() if permissioned else ("permissioning",))
+    return tuple(c for c in CHECKS if c not in skipped)
+
+
+def check_permissioning(reader: ChainReader, item: BlockUnderCheck) -> None:
+    """Every sender may send its transaction after the parent, by the chain's own rule."""
+    try:
+        reader.permissions_after(item.parent).check_block(item.block.transactions)
+    except PermissionViolation as violation:
+        raise CheckFailed("permissioning", violation.detail) from violation
 
 
 def run_header_checks(item: BlockUnderCheck) -> None:

@@ -22,6 +22,7 @@ from node.audit.checks import (
     BlockUnderCheck,
     CheckFailed,
     check_decoded_extra,
+    check_permissioning,
     checks_for,
     run_header_checks,
 )
@@ -129,7 +130,7 @@ class Replayer:
         return ReplayResult(
             source=self._source,
             qbft=self._ledger.is_qbft,
-            checks=checks_for(self._ledger.is_qbft),
+            checks=checks_for(self._ledger.is_qbft, self._ledger.genesis.permissioning is not None),
             genesis_hash=self._genesis.hash,
             blocks=self._blocks,
             transactions=self._transactions,
@@ -182,6 +183,7 @@ class Replayer:
             now=self._clock(),
         )
         run_header_checks(item)
+        check_permissioning(ledger, item)
         execute_and_write(ledger, block, parent)
 
 

@@ -26,9 +26,10 @@ def add_replay_command(commands: Any) -> None:
         help="re-execute every block from genesis in a fresh state and verify it",
         description="Re-execute every block from genesis in a fresh state. Checks, in order:"
         " decoding, parent-link, seals, proposer, timestamp, header-fields, transactions-root,"
-        " transaction-validity, gas-used, receipts-root, logs-bloom, state-root,"
-        " requests-hash (seals and proposer on QBFT chains only). Exits 2 naming the first"
-        " bad block and its first failed check.",
+        " permissioning, transaction-validity, gas-used, receipts-root, logs-bloom, state-root,"
+        " requests-hash (seals and proposer on QBFT chains only, permissioning where the"
+        " genesis switches it on). Exits 2 naming the first bad block and its first failed"
+        " check.",
     )
     replay.add_argument("--genesis", type=Path, required=True, help="the genesis file trusted")
     source = replay.add_mutually_exclusive_group(required=True)

@@ -7,6 +7,7 @@ block. Blocks are immutable under their hash, so recent ones are kept decoded.
 
 from __future__ import annotations
 
+import rlp
 from eth.abc import (
     AtomicDatabaseAPI,
     BlockAPI,
@@ -19,9 +20,11 @@ from eth.abc import (
 from eth.chains.base import Chain
 from eth.db.chain import ChainDB
 from eth.exceptions import CanonicalHeadNotFound, HeaderNotFound, TransactionNotFound
+from eth.rlp.accounts import Account
 from eth_typing import BlockNumber, Hash32
-from eth_utils import ValidationError
+from eth_utils import ValidationError, keccak
 from rlp.exceptions import RLPException
+from trie import HexaryTrie
 
 from node.chain.chaindb import QbftChainDB
 from node.chain.ethereum_chain import EthereumChain, make_ethereum_chain_class
@@ -30,6 +33,9 @@ from node.chain.forks import Fork
 from node.chain.genesis import Genesis
 from node.chain.header import QbftBlock
 from node.chain.header_rules import decoded_extra
+from node.chain.node_permissions import RegisteredNodes
+from node.chain.permissioning import OPEN, AccountPermissions
+from node.chain.registry_members import EXCHANGE_REGISTRY, PARTICIPANT_REGISTRY
 from node.chain.registry_validators import EXCHANGE_REGISTRY_PROXY, read_registry_validators
 from node.chain.vm import QbftPragueVM
 from node.storage.block_writes import PendingBlockWrites
@@ -41,6 +47,8 @@ RECENT_BLOCKS_CACHED = 32
 VALIDATOR_SETS_CACHED = 256
 """Validator sets kept by parent hash: consensus asks for the head's on every message, and
 sync and RPC for recent ones."""
+PERMISSION_STATES_CACHED = 16
+"""Account statuses kept by the registries' storage roots, which few blocks change."""
 
 
 def make_chain_class(genesis: Genesis) -> type[Chain]:
@@ -79,6 +87,9 @@ class ChainReader:
             RECENT_BLOCKS_CACHED
         )
         self._validator_sets: RecentCache[tuple[bytes, ...]] = RecentCache(VALIDATOR_SETS_CACHED)
+        self._registry_roots: RecentCache[bytes] = RecentCache(VALIDATOR_SETS_CACHED)
+        self._permissions: RecentCache[AccountPermissions] = RecentCache(PERMISSION_STATES_CACHED)
+        self._registered_nodes: RecentCache[RegisteredNodes] = RecentCache(PERMISSION_STATES_CACHED)
         registry = genesis.alloc.get(EXCHANGE_REGISTRY_PROXY)
         self.registry_governs = self.is_qbft and registry is not None and bool(registry.code)
         """Whether ExchangeRegistry decides the validator set (it is predeployed in genesis);
@@ -214,3 +225,45 @@ class ChainReader:
         if not self.is_qbft:
             return ()
         return tuple(decoded_extra(header).validators)
+
+    def permissions_after(self, parent: BlockHeaderAPI) -> AccountPermissions:
+        """Who may transact in the block after ``parent``: the statuses in the state after it
+        (``node.chain.permissioning``), shared by every state whose ExchangeRegistry and
+        ParticipantRegistry storage is the same. :data:`OPEN` when the genesis does not switch
+        permissioning on."""
+        if self.genesis.permissioning is None:
+            return OPEN
+        key = self._registry_key(parent)
+        permissions = self._permissions.get(key)
+        if permissions is None:
+            permissions = AccountPermissions(self.state_at(parent), self.genesis.permissioning)
+            self._permissions.put(key, permissions)
+        return permissions
+
+    def registered_nodes_after(self, parent: BlockHeaderAPI) -> RegisteredNodes:
+        """The observer and regulator nodes the registry admits to the peer network in the
+        state after ``parent`` (none on a chain without it), kept like the permissions."""
+        if not self.registry_governs:
+            return RegisteredNodes(None)
+        key = self._registry_key(parent)
+        nodes = self._registered_nodes.get(key)
+        if nodes is None:
+            nodes = RegisteredNodes(self.state_at(parent))
+            self._registered_nodes.put(key, nodes)
+        return nodes
+
+    def _registry_key(self, parent: BlockHeaderAPI) -> bytes:
+        key = self._registry_roots.get(bytes(parent.hash))
+        if key is None:
+            key = self._registries_storage_roots(parent.state_root)
+            self._registry_roots.put(bytes(parent.hash), key)
+        return key
+
+    def _registries_storage_roots(self, state_root: bytes) -> bytes:
+        """The two registries' storage roots, read from the state trie (a few node reads)."""
+        trie = HexaryTrie(self.db, state_root)
+        roots = b""
+        for address in (EXCHANGE_REGISTRY, PARTICIPANT_REGISTRY):
+            encoded = trie.get(keccak(address))
+            roots += rlp.decode(encoded, sedes=Account).storage_root if encoded else bytes(32)
+        return roots

@@ -65,6 +65,20 @@ class QbftConfig:
 
 
 @dataclass(frozen=True)
+class PermissioningConfig:
+    """The ``config.dcl`` section: account and node permissioning as a consensus rule.
+
+    Switched on in genesis only, never by a command-line option: nodes that disagreed on it
+    would disagree on which blocks are valid. ``bootstrap_accounts`` may transact (and create
+    contracts) while the chain's ExchangeRegistry holds no regulator root, that is on a chain
+    made without a consortium, whose registries do not exist; a consortium genesis sets the
+    root, so there they never count (``node.chain.permissioning``).
+    """
+
+    bootstrap_accounts: frozenset[bytes] = frozenset()
+
+
+@dataclass(frozen=True)
 class GenesisAccount:
     balance: int = 0
     nonce: int = 0
@@ -88,6 +102,9 @@ class Genesis:
     config: dict[str, Any]
     forks: ForkSchedule | None = None
     """The fork schedule of an Ethereum (non-QBFT) chain; None for QBFT."""
+    permissioning: PermissioningConfig | None = None
+    """``config.dcl.permissioning``: who may transact is a rule of block validity; None when
+    off (imported chains, hand-written test genesis files)."""
 
     @property
     def validators(self) -> tuple[bytes, ...]:
@@ -197,6 +214,39 @@ def _parse_qbft(config: dict[str, Any]) -> QbftConfig | None:
     )
 
 
+def _parse_permissioning(
+    config: dict[str, Any], qbft: QbftConfig | None
+) -> PermissioningConfig | None:
+    section = config.get("dcl")
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise GenesisError("config.dcl must be an object")
+    unknown = set(section) - {"permissioning", "bootstrapAccounts"}
+    if unknown:
+        raise GenesisError(f"config.dcl has unknown keys: {', '.join(sorted(unknown))}")
+    enabled = section.get("permissioning", False)
+    if not isinstance(enabled, bool):
+        raise GenesisError("config.dcl.permissioning must be true or false")
+    accounts = section.get("bootstrapAccounts", [])
+    if not isinstance(accounts, list):
+        raise GenesisError("config.dcl.bootstrapAccounts must be a list of addresses")
+    if accounts and not enabled:
+        raise GenesisError("config.dcl.bootstrapAccounts needs config.dcl.permissioning: true")
+    if not enabled:
+        return None
+    if qbft is None:
+        raise GenesisError(
+            "config.dcl.permissioning applies to QBFT chains only: an imported Ethereum chain"
+            " is never permissioned"
+        )
+    return PermissioningConfig(
+        frozenset(
+            bytes(_address(a, f"config.dcl.bootstrapAccounts[{i}]")) for i, a in enumerate(accounts)
+        )
+    )
+
+
 def _header_nonce(value: Any) -> bytes:
     nonce = _quantity(value, "nonce")
     if nonce >= UINT64_LIMIT:
@@ -237,6 +287,7 @@ def parse_genesis(document: Any) -> Genesis:
         alloc={_address(a, "alloc address"): _parse_account(a, e) for a, e in alloc_in.items()},
         config=config,
         forks=forks,
+        permissioning=_parse_permissioning(config, qbft),
     )
     if genesis.gas_limit > MAX_GAS_LIMIT:
         raise GenesisError("gasLimit exceeds 2**63-1")

@@ -36,6 +36,7 @@ from node.chain.header_rules import (
     check_vanity,
     decoded_extra,
 )
+from node.chain.permissioning import NOT_PERMITTED
 from node.chain.registry_validators import RegistryStateError, read_registry_validators
 from node.chain.vm import QbftPragueVM, next_vanity
 from node.storage.block_writes import PendingBlockWrites
@@ -210,9 +211,12 @@ class Ledger(ChainReader):
         A transaction that fails validation against the evolving state (or that py-evm fails
         to execute for any other reason) is rolled back, left out and reported; later
         transactions of the same sender are deferred, since they would fail on their nonce.
+        A transaction its sender may not send after ``parent`` (permissioning) is left out and
+        reported the same way, without executing it.
         Everything is applied once; the trie roots are computed once.
         """
         parent = parent if parent is not None else self.head()
+        permissions = self.permissions_after(parent)
         writes = PendingBlockWrites(self.db)
         chain = self.chain_class(writes)
         extra = QbftExtraData(
@@ -238,6 +242,11 @@ class Ledger(ChainReader):
         for tx in transactions:
             if tx.sender in blocked_senders or (out_of_time is not None and out_of_time()):
                 deferred.append(tx.hash)
+                continue
+            refusal = permissions.refusal(tx)
+            if refusal is not None:
+                blocked_senders.add(tx.sender)
+                rejected.append(RejectedTransaction(tx.hash, f"{NOT_PERMITTED}: {refusal}"))
                 continue
             if tx.gas > running.gas_limit - running.gas_used:
                 blocked_senders.add(tx.sender)
@@ -364,6 +373,7 @@ class Ledger(ChainReader):
         check_commit_seals(block.header, validators)
         check_not_in_future(block.header, now)
         self.chain_class.get_vm_class(block.header).validate_header(block.header, parent)
+        self.permissions_after(parent).check_block(block.transactions)
         chain = self.chain_class(writes)
         imported = chain.import_block(block).imported_block
         receipts = tuple(writes_chaindb_receipts(writes, imported.header))
@@ -383,6 +393,7 @@ class Ledger(ChainReader):
         check_proposer(block.header, validators)
         check_not_in_future(block.header, now)
         self.chain_class.get_vm_class(block.header).validate_header(block.header, parent)
+        self.permissions_after(parent).check_block(block.transactions)
         executed = self.chain_class(writes).import_block(block).imported_block
         receipts = tuple(writes_chaindb_receipts(writes, executed.header))
         return BuiltBlock(cast(QbftBlock, executed), receipts, (), (), writes)

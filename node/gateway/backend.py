@@ -38,3 +38,6 @@ class GatewayBackend(Protocol):
 
     async def run_query(self, function: Callable[[], T]) -> T:
         """Run EVM calls and index scans off the event loop."""
+
+    def local_node_keys(self) -> tuple[bytes, ...]:
+        """The node public keys its operator allowed (``--peer``, ``--allowlist``)."""

@@ -491,7 +491,85 @@ def _audit_schemas() -> dict[str, Any]:
         }),
         "figures": {"type": "object", "description": "As `dcl audit report --json`"},
     }, "The audit report's figures, as of the head block")  # fmt: skip
+    account_status = _object(
+        {
+            "address": ADDRESS,
+            "asOfBlock": ID,
+            "permissioning": {
+                "type": "boolean",
+                "description": "Whether the genesis switches permissioning on",
+            },
+            "permitted": {
+                "type": "boolean",
+                "description": "May send a transaction in the block after asOfBlock",
+            },
+            "canCreateContracts": {"type": "boolean"},
+            "roles": {
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "enum": ["bootstrap", "regulator-root", "regulator", "operator", "participant"],
+                },
+            },
+            "reason": {"type": ["string", "null"], "description": "Why it may not transact"},
+            "regulatorRoot": {"type": "boolean"},
+            "regulator": {"type": "boolean"},
+            "operator": {
+                "oneOf": [
+                    {"type": "null"},
+                    _object(
+                        {
+                            "exchange": {"type": "string"},
+                            "exchangeStatus": {
+                                "type": "string",
+                                "enum": ["none", "active", "suspended", "removed"],
+                            },
+                        }
+                    ),
+                ]
+            },
+            "participant": {
+                "oneOf": [
+                    {"type": "null"},
+                    _object(
+                        {
+                            "status": {
+                                "type": "string",
+                                "enum": ["active", "suspended", "revoked"],
+                            },
+                            "homeExchange": {"type": ["string", "null"]},
+                            "roles": ID,
+                        }
+                    ),
+                ]
+            },
+            "bootstrapAccount": {"type": "boolean"},
+            "bootstrapOpen": {"type": "boolean"},
+        },
+        "Whether an account may transact after the head, and the registry facts behind it",
+    )
+    node = _object(
+        {
+            "address": ADDRESS,
+            "source": {
+                "type": "string",
+                "enum": ["validator", "observer", "regulator-root", "local"],
+            },
+            "exchange": {"type": ["string", "null"]},
+        }
+    )
+    node["properties"]["publicKey"] = {
+        "type": "string",
+        "pattern": "^0x[0-9a-f]{128}$",
+        "description": "The key its operator named (source local only)",
+    }
+    nodes = _object(
+        {"asOfBlock": ID, "nodes": {"type": "array", "items": node}},
+        "The node keys this node admits to its peer network",
+    )
     return {
+        "AccountStatus": account_status,
+        "NodesAllowlist": nodes,
         "AuditOrder": order,
         "AuditAuthorization": grant,
         "AuditDispute": dispute,
@@ -851,6 +929,16 @@ def _audit_paths(limits: GatewayLimits) -> dict[str, Any]:
                        "How it was resolved"),
                 *scope, _query("order", UINT, "Order id"), *pages,
             ],
+        ),
+        "/v1/audit/permissions/accounts/{address}": _regulator_read(
+            "auditAccountStatus",
+            "Whether an account may transact, and why (regulators; as perm_getAccountStatus)",
+            "AccountStatus", [_path("address", ADDRESS)],
+        ),
+        "/v1/audit/permissions/nodes": _regulator_read(
+            "auditNodesAllowlist",
+            "The node keys this node admits (regulators; as perm_getNodesAllowlist)",
+            "NodesAllowlist", [],
         ),
     }  # fmt: skip
 

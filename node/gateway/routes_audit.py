@@ -1,5 +1,6 @@
-"""The regulator's view: every order, authorization and dispute of the market, filtered, and the
-audit report's figures, live as of the head block. Regulators only: anyone else is answered
+"""The regulator's view: every order, authorization and dispute of the market, filtered, the
+audit report's figures, live as of the head block, and permissioning (an account's status,
+the node allowlist; as JSON-RPC's ``perm_*``). Regulators only: anyone else is answered
 403, since these listings exist to show every participant's records at once.
 
 Everything is read from the live desk (``node.gateway.audit_desk``), folded from the same
@@ -23,8 +24,9 @@ from node.gateway.audit_views import (
     order_json,
 )
 from node.gateway.context import caller_roles, gateway
-from node.gateway.params import Query, make_cursor
+from node.gateway.params import Query, make_cursor, path_address
 from node.gateway.problems import Problem
+from node.permission_views import account_status_json, nodes_allowlist_json
 
 routes = web.RouteTableDef()
 DISPUTE_STATES = ("open", "resolved")
@@ -138,3 +140,23 @@ async def disputes(request: web.Request) -> web.Response:
 
     state = gateway(request)
     return web.json_response(await state.audit.read(state.backend, read))
+
+
+@routes.get("/v1/audit/permissions/accounts/{address}")
+async def account_status(request: web.Request) -> web.Response:
+    await _regulator_query(request)
+    account = bytes.fromhex(path_address(request.match_info["address"], "address")[2:])
+    backend = gateway(request).backend
+    head = backend.ledger.head()
+    found = await backend.run_query(lambda: account_status_json(backend.ledger, head, account))
+    return web.json_response(found)
+
+
+@routes.get("/v1/audit/permissions/nodes")
+async def nodes_allowlist(request: web.Request) -> web.Response:
+    await _regulator_query(request)
+    backend = gateway(request).backend
+    head = backend.ledger.head()
+    keys = backend.local_node_keys()
+    found = await backend.run_query(lambda: nodes_allowlist_json(backend.ledger, head, keys))
+    return web.json_response(found)

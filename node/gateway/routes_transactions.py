@@ -1,6 +1,8 @@
 """Writes: a raw transaction signed by the participant, checked against the caller's roles and
 relayed to the pool through the node's own admission (that of eth_sendRawTransaction); and a
-transaction's status with the domain events it emitted.
+transaction's status with the domain events it emitted, readable as JSON-RPC reads a receipt:
+by operators and regulators, by its sender, and by a participant who may see every event it
+emitted; anyone else is answered 404, as for a transaction that does not exist.
 
 Checked before the pool, in this order: the raw bytes decode (a typed error otherwise); the
 recovered sender is the signed-in address; the recipient is a system proxy; the calldata
@@ -132,6 +134,10 @@ async def _wait_for(
         await state.heads.after(seen, remaining)
 
 
+def _sent_by(tx: SignedTransactionAPI, caller: CallerRoles) -> bool:
+    return caller.reads_everything or to_checksum_address(tx.sender) == caller.address
+
+
 async def _status(request: web.Request, tx_hash: str, caller: CallerRoles) -> dict[str, Any] | None:
     state = gateway(request)
     backend = state.backend
@@ -141,13 +147,20 @@ async def _status(request: web.Request, tx_hash: str, caller: CallerRoles) -> di
     def read() -> dict[str, Any] | None:
         location = ledger.transaction_location(digest)
         if location is None:
-            return {"status": "pending"} if backend.pooled_transaction(digest) is not None else None
+            pooled = backend.pooled_transaction(digest)
+            if pooled is None or not _sent_by(pooled, caller):
+                return None
+            return {"status": "pending"}
         number, position = location
         header = ledger.header_by_number(number)
         if header is None:
             return None
         receipt = ledger.receipts(header)[position]
         events = index.transaction_events(db, number, tx_hash)
+        sent = _sent_by(ledger.block(header).transactions[position], caller)
+        visible = bool(events) and all(may_see_event(caller, e) for e in events)
+        if not (sent or visible):
+            return None
         found: dict[str, Any] = {
             "status": "succeeded" if receipt.state_root == b"\x01" else "failed",
             "block": number,

@@ -56,3 +56,6 @@ class NodeBackend(Protocol):
 
     async def run_query(self, function: Callable[[], T]) -> T:
         """Run CPU-heavy read work off the event loop and return its result."""
+
+    def local_node_keys(self) -> tuple[bytes, ...]:
+        """The node public keys its operator allowed (``--peer``, ``--allowlist``)."""

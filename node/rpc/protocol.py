@@ -25,6 +25,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from node.rpc.access import AccessPolicy
+from node.rpc.auth import Caller
 from node.rpc.errors import (
     PARSE_ERROR,
     RESPONSE_TOO_LARGE,
@@ -89,13 +91,24 @@ def _error_message(request_id: Any, error: RpcError) -> dict[str, Any]:
 
 
 class JsonRpcProcessor:
-    """Answers one HTTP body's worth of JSON-RPC: a request or a batch."""
+    """Answers one HTTP body's worth of JSON-RPC: a request or a batch.
 
-    def __init__(self, methods: Mapping[str, RpcMethod], context: RpcContext) -> None:
+    With an access policy, every call of a caller (the token's role) is checked before it
+    runs and its answer before it leaves; without one (the loopback-only dev setting, or
+    in-process tests), nothing is.
+    """
+
+    def __init__(
+        self,
+        methods: Mapping[str, RpcMethod],
+        context: RpcContext,
+        access: AccessPolicy | None = None,
+    ) -> None:
         self._methods = methods
         self._context = context
+        self._access = access
 
-    async def answer(self, body: bytes) -> str | None:
+    async def answer(self, body: bytes, caller: Caller | None = None) -> str | None:
         """The encoded answer, or None when there is nothing to answer (only notifications)."""
         parse_error = _encode(_error_message(None, RpcError(PARSE_ERROR, "parse error")))
         if _nested_too_deep(body):
@@ -105,11 +118,11 @@ class JsonRpcProcessor:
         except ValueError:
             return parse_error
         if isinstance(payload, list):
-            return await self._answer_batch(payload)
-        answer = await self._answer_message(payload)
+            return await self._answer_batch(payload, caller)
+        answer = await self._answer_message(payload, caller)
         return None if answer is None else _encode(answer)
 
-    async def _answer_batch(self, batch: list[Any]) -> str | None:
+    async def _answer_batch(self, batch: list[Any], caller: Caller | None) -> str | None:
         limits = self._context.limits
         if not batch:
             return _encode(_error_message(None, invalid_request("empty batch")))
@@ -124,7 +137,7 @@ class JsonRpcProcessor:
                 # Let other connections in between items: a batch of a thousand raw
                 # transactions would otherwise hold the loop for a quarter of a second.
                 await asyncio.sleep(0)
-            answer = await self._answer_message(message)
+            answer = await self._answer_message(message, caller)
             if answer is None:
                 continue
             encoded = _encode(answer)
@@ -135,26 +148,33 @@ class JsonRpcProcessor:
                 break
         return "[" + ",".join(parts) + "]" if parts else None
 
-    async def _answer_message(self, message: Any) -> dict[str, Any] | None:
+    async def _answer_message(self, message: Any, caller: Caller | None) -> dict[str, Any] | None:
         if not (_is_call(message) or _is_notification(message)):
             request_id = _request_id(message) if _has_valid_id(message) else None
             return _error_message(request_id, invalid_request())
         request_id = message.get("id", _NO_ID)
         try:
-            result = await self._call(message["method"], message.get("params"))
+            result = await self._call(message["method"], message.get("params"), caller)
         except RpcError as error:
             answer = _error_message(request_id, error)
         else:
             answer = {"jsonrpc": _VERSION, "id": request_id, "result": result}
         return None if request_id is _NO_ID else answer
 
-    async def _call(self, name: str, raw_params: Any) -> Any:
+    async def _call(self, name: str, raw_params: Any, caller: Caller | None) -> Any:
         method = self._methods.get(name)
         if method is None:
             raise method_not_found(name)
         started = time.perf_counter()
+        access = self._access if caller is not None else None
         try:
+            if access is not None:
+                assert caller is not None
+                access.before(caller, name, raw_params)
             result = await method.handler(self._context, *method.bind(raw_params))
+            if access is not None:
+                assert caller is not None
+                result = await access.after(caller, name, result)
         except RpcError as error:
             logger.debug(
                 "rpc call failed",

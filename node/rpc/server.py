@@ -8,6 +8,12 @@ and OPTIONS get 405.
 ``GET /`` answers 200 with a one-line text, so load balancers can probe the port (geth answers
 such probes with an empty 200).
 
+Authentication: with an :class:`~node.rpc.auth.RpcAuth`, ``POST /`` needs an
+``Authorization: Bearer <JWT>`` header; without a valid token it is answered 401 with a
+JSON-RPC error -40100 "Unauthorized: <why>" (Besu's code), before the body is read, and every
+call of an authenticated request is checked against the token's role
+(:mod:`node.rpc.access`). Probes and CORS preflights need no token.
+
 CORS: the allowed origins default to ``*``, as a development node started with geth's
 ``--http.corsdomain "*"``: every response to a request with an allowed ``Origin`` carries
 ``Access-Control-Allow-Origin``, and preflight ``OPTIONS`` requests are answered 204 with the
@@ -23,6 +29,8 @@ from collections.abc import Sequence
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from node.rpc.access import AccessPolicy
+from node.rpc.auth import RpcAuth, TokenError, unauthorized_body
 from node.rpc.backend import NodeBackend
 from node.rpc.limits import RpcLimits
 from node.rpc.methods import all_methods
@@ -35,20 +43,32 @@ logger = logging.getLogger(__name__)
 
 _PROCESSOR = web.AppKey("processor", JsonRpcProcessor)
 _LIMITS = web.AppKey("limits", RpcLimits)
+_AUTH = web.AppKey("auth", RpcAuth)
 _ACCEPTED_CONTENT_TYPES = ("application/json", "application/json-rpc", "application/jsonrequest")
 _PROBE_TEXT = "Data Circulation Ledger JSON-RPC endpoint: POST JSON-RPC 2.0 requests here.\n"
 _CORS_MAX_AGE = "600"
 
 
 def create_rpc_app(
-    backend: NodeBackend, limits: RpcLimits, *, cors_origins: Sequence[str] = ("*",)
+    backend: NodeBackend,
+    limits: RpcLimits,
+    *,
+    cors_origins: Sequence[str] = ("*",),
+    auth: RpcAuth | None = None,
 ) -> web.Application:
-    """An aiohttp application serving the node's JSON-RPC methods at ``/``."""
+    """An aiohttp application serving the node's JSON-RPC methods at ``/``; with ``auth``,
+    to bearers of a valid token only, each by its role."""
     app = web.Application(
         client_max_size=limits.max_body_bytes, middlewares=[_cors_middleware(cors_origins)]
     )
-    app[_PROCESSOR] = JsonRpcProcessor(method_table(all_methods()), RpcContext(backend, limits))
+    app[_PROCESSOR] = JsonRpcProcessor(
+        method_table(all_methods()),
+        RpcContext(backend, limits),
+        None if auth is None else AccessPolicy(backend),
+    )
     app[_LIMITS] = limits
+    if auth is not None:
+        app[_AUTH] = auth
     app.router.add_post("/", _serve_json_rpc)
     app.router.add_get("/", _serve_probe)
     app.router.add_route("OPTIONS", "/", _serve_preflight)
@@ -56,6 +76,14 @@ def create_rpc_app(
 
 
 async def _serve_json_rpc(request: web.Request) -> web.StreamResponse:
+    caller = None
+    auth = request.app.get(_AUTH)
+    if auth is not None:
+        try:
+            caller = auth.authenticate(request.headers.get("Authorization"))
+        except TokenError as error:
+            logger.info("refused http request", extra={"http_status": 401, "reason": str(error)})
+            return web.json_response(unauthorized_body(error), status=401)
     limit = request.app[_LIMITS].max_body_bytes
     if request.content_length is not None and request.content_length > limit:
         return _plain(413, f"content length too large ({request.content_length}>{limit})")
@@ -65,7 +93,7 @@ async def _serve_json_rpc(request: web.Request) -> web.StreamResponse:
         body = await request.read()
     except web.HTTPRequestEntityTooLarge:
         return _plain(413, f"content length too large (>{limit})")
-    answer = await request.app[_PROCESSOR].answer(body)
+    answer = await request.app[_PROCESSOR].answer(body, caller)
     return web.Response(body=(answer or "").encode(), content_type="application/json")
 
 

@@ -12,6 +12,11 @@ queue and closes the connection with 1008 (policy violation), so a slow subscrib
 most :attr:`WebSocketLimits.send_queue_bytes`. A frame over the request size limit is closed
 with 1009 (message too big); the node's shutdown closes every connection with 1001 (going
 away). A plain ``GET /`` without an upgrade answers a one-line text, for probes.
+
+Authentication, where the node requires it: the upgrade request carries ``Authorization:
+Bearer <JWT>``; without a valid token it is answered 401 (JSON-RPC error -40100) and never
+upgraded. Every call on the connection is then checked against the token's role, as over
+HTTP, and once the token expires the connection is closed (1008, "token expired").
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from typing import Final
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from node.rpc.access import AccessPolicy
+from node.rpc.auth import Caller, RpcAuth, TokenError, unauthorized_body
 from node.rpc.backend import NodeBackend
 from node.rpc.limits import RpcLimits, WebSocketLimits
 from node.rpc.methods import all_methods
@@ -37,6 +44,7 @@ HEARTBEAT_SECONDS: Final = 30.0
 CLOSE_TIMEOUT_SECONDS: Final = 5.0
 """How long a closing handshake may take before the connection is dropped outright."""
 LAGGING_REASON: Final = b"subscriber too slow: send queue full"
+EXPIRED_REASON: Final = b"token expired"
 SHUTDOWN_REASON: Final = b"node shutting down"
 _PROBE_TEXT: Final = (
     "Data Circulation Ledger JSON-RPC WebSocket endpoint: connect with a WebSocket client.\n"
@@ -52,11 +60,14 @@ class _Endpoint:
         limits: RpcLimits,
         hub: SubscriptionHub,
         ws_limits: WebSocketLimits,
+        auth: RpcAuth | None,
     ) -> None:
         self.backend = backend
         self.limits = limits
         self.hub = hub
         self.ws_limits = ws_limits
+        self.auth = auth
+        self.access = None if auth is None else AccessPolicy(backend)
         self.methods: dict[str, RpcMethod] = method_table(all_methods())
         self.sockets: set[web.WebSocketResponse] = set()
 
@@ -81,11 +92,16 @@ class _SocketConnection:
 
 
 def create_ws_app(
-    backend: NodeBackend, limits: RpcLimits, hub: SubscriptionHub, ws_limits: WebSocketLimits
+    backend: NodeBackend,
+    limits: RpcLimits,
+    hub: SubscriptionHub,
+    ws_limits: WebSocketLimits,
+    auth: RpcAuth | None = None,
 ) -> web.Application:
-    """An aiohttp application serving JSON-RPC over WebSocket at ``/``."""
+    """An aiohttp application serving JSON-RPC over WebSocket at ``/``; with ``auth``, to
+    bearers of a valid token only, each by its role."""
     app = web.Application()
-    app[_ENDPOINT] = _Endpoint(backend, limits, hub, ws_limits)
+    app[_ENDPOINT] = _Endpoint(backend, limits, hub, ws_limits, auth)
     app.router.add_get("/", _serve_socket)
     app.on_shutdown.append(_close_all)
     return app
@@ -100,6 +116,12 @@ async def _serve_socket(request: web.Request) -> web.StreamResponse:
     )
     if not ws.can_prepare(request).ok:
         return web.Response(text=_PROBE_TEXT)
+    caller = None
+    if endpoint.auth is not None:
+        try:
+            caller = endpoint.auth.authenticate(request.headers.get("Authorization"))
+        except TokenError as error:
+            return web.json_response(unauthorized_body(error), status=401)
     await ws.prepare(request)
     connection = _SocketConnection(Outbox(endpoint.ws_limits.send_queue_bytes))
     endpoint.sockets.add(ws)
@@ -116,9 +138,13 @@ async def _serve_socket(request: web.Request) -> web.StreamResponse:
         async for message in ws:
             if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                 continue
+            auth = endpoint.auth
+            if caller is not None and auth is not None and caller.expires <= auth.clock():
+                await _close(request, ws, WSCloseCode.POLICY_VIOLATION, EXPIRED_REASON)
+                break
             await slots.acquire()
             body = message.data.encode() if message.type is WSMsgType.TEXT else message.data
-            task = asyncio.create_task(_answer(endpoint, connection, body))
+            task = asyncio.create_task(_answer(endpoint, connection, body, caller))
             calls.add(task)
             task.add_done_callback(finished)
     finally:
@@ -134,11 +160,14 @@ async def _serve_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-async def _answer(endpoint: _Endpoint, connection: _SocketConnection, body: bytes) -> None:
+async def _answer(
+    endpoint: _Endpoint, connection: _SocketConnection, body: bytes, caller: Caller | None
+) -> None:
     """Answer one message; its subscriptions go live once the answer is queued."""
     session = SubscriptionSession(endpoint.hub, connection)
     context = RpcContext(endpoint.backend, endpoint.limits, session)
-    answer = await JsonRpcProcessor(endpoint.methods, context).answer(body)
+    processor = JsonRpcProcessor(endpoint.methods, context, endpoint.access)
+    answer = await processor.answer(body, caller)
     if answer is not None and not connection.send(answer):
         return
     session.activate()

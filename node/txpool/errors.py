@@ -129,6 +129,14 @@ class EmptyAuthList(TxPoolError):
     message = "set code tx must have at least one authorization tuple"
 
 
+class AccountNotPermitted(TxPoolError):
+    """Permissioning (``node.chain.permissioning``): the next block may not carry the sender's
+    transaction; the detail says why."""
+
+    code = "account_not_permitted"
+    message = "account not permitted"
+
+
 class NonceTooLow(TxPoolError):
     code = "nonce_too_low"
     message = "nonce too low"
@@ -142,6 +150,14 @@ class InsufficientFunds(TxPoolError):
 class AccountLimitExceeded(TxPoolError):
     code = "account_limit_exceeded"
     message = "account limit exceeded"
+
+
+class SenderRateExceeded(TxPoolError):
+    """Gas is free, so the pool bounds how fast one sender may add transactions (a token
+    bucket: ``PoolRules.sender_rate`` a second, ``sender_burst`` at once)."""
+
+    code = "sender_rate_exceeded"
+    message = "sender rate exceeded"
 
 
 class ReplaceUnderpriced(TxPoolError):

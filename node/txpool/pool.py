@@ -19,7 +19,8 @@ that costs something.
 import heapq
 import itertools
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -27,13 +28,16 @@ from eth.abc import SignedTransactionAPI
 from eth.constants import GAS_TX
 from eth_hash.auto import keccak
 from eth_typing import Address, Hash32
+from eth_utils import to_checksum_address
 
 from .errors import (
     AccountLimitExceeded,
+    AccountNotPermitted,
     AlreadyKnown,
     InsufficientFunds,
     NonceTooLow,
     ReplaceUnderpriced,
+    SenderRateExceeded,
     TxPoolOverflow,
     UnprotectedTransaction,
 )
@@ -50,6 +54,11 @@ class AccountReader(Protocol):
     def nonce(self, address: Address) -> int: ...
 
     def balance(self, address: Address) -> int: ...
+
+    def refusal(self, sender: Address, tx: SignedTransactionAPI) -> str | None:
+        """Why the block after the head may not carry ``tx`` of ``sender`` (permissioning),
+        or None."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +119,21 @@ def _bumps(old: SignedTransactionAPI, new: SignedTransactionAPI, percent: int) -
     )
 
 
+@dataclass
+class _Bucket:
+    """A sender's admission tokens at ``at`` (the pool clock's seconds)."""
+
+    tokens: float
+    at: float
+
+
 class TxPool:
     """Pending and queued transactions of all senders, bounded by `PoolRules`."""
 
-    def __init__(self, rules: PoolRules) -> None:
+    def __init__(self, rules: PoolRules, clock: Callable[[], float] = time.monotonic) -> None:
         self.rules = rules
+        self._clock = clock
+        self._buckets: dict[Address, _Bucket] = {}
         self._by_hash: dict[Hash32, PooledTransaction] = {}
         self._accounts: dict[Address, _Account] = {}
         self._slots = 0
@@ -165,7 +184,8 @@ class TxPool:
         """Pool `tx` or raise the `TxPoolError` geth would give.
 
         Checks run in geth's order: replay protection (geth's RPC), already known, stateless
-        rules, then state (nonce, balance, per-account quota), replacement price, capacity.
+        rules, then permissioning, state (nonce, balance, per-account quota), replacement
+        price, capacity.
         ``raw`` is the transaction's canonical encoding when the caller already holds it (the
         decoder has checked it re-encodes to exactly these bytes), saving a second encoding.
         """
@@ -180,6 +200,10 @@ class TxPool:
         # py-evm caches `tx.sender` per object; seeding it saves the block builder a second
         # recovery, the costliest step of executing a simple call.
         tx.__dict__["sender"] = sender
+        refusal = reader.refusal(sender, tx)
+        if refusal is not None:
+            raise AccountNotPermitted(refusal)
+        bucket = self._bucket(sender)
         account = self._refresh(sender, reader.nonce(sender))
         cost = transaction_cost(tx)
         old = account.txs.get(tx.nonce)
@@ -201,7 +225,33 @@ class TxPool:
             cost=cost,
         )
         self._insert(entry, account)
+        bucket.tokens -= 1
         return tx_hash
+
+    def _bucket(self, sender: Address) -> _Bucket:
+        """The sender's refilled bucket; refuses the sender if it holds no whole token."""
+        now = self._clock()
+        bucket = self._buckets.get(sender)
+        if bucket is None:
+            bucket = self._buckets[sender] = _Bucket(float(self.rules.sender_burst), now)
+        else:
+            refill = (now - bucket.at) * self.rules.sender_rate
+            bucket.tokens = min(float(self.rules.sender_burst), bucket.tokens + refill)
+            bucket.at = now
+        if bucket.tokens < 1:
+            raise SenderRateExceeded(
+                f"{to_checksum_address(sender)} may add {self.rules.sender_rate:g} transactions"
+                f" a second, {self.rules.sender_burst} at once"
+            )
+        return bucket
+
+    def _forget_full_buckets(self) -> None:
+        """Buckets that have refilled say nothing a new one would not."""
+        now = self._clock()
+        full = float(self.rules.sender_burst)
+        for sender, bucket in list(self._buckets.items()):
+            if bucket.tokens + (now - bucket.at) * self.rules.sender_rate >= full:
+                del self._buckets[sender]
 
     def pending(self, gas_limit: int, max_count: int | None = None) -> list[PooledTransaction]:
         """Candidates for a block of `gas_limit`, in inclusion order.
@@ -233,16 +283,27 @@ class TxPool:
                 heapq.heappush(turns, (turn + 1, run[index + 1].arrival, addr, index + 1))
         return selected
 
-    def on_new_head(self, included: Iterable[Hash32], reader: AccountReader) -> None:
+    def on_new_head(
+        self,
+        included: Iterable[Hash32],
+        reader: AccountReader,
+        *,
+        permissions_changed: bool = False,
+    ) -> None:
         """Forget included and outdated transactions; gaps closed by the block promote the
         queued ones behind them, and a balance that no longer covers a transaction drops it
-        (its later nonces become queued), as geth's reset does.
+        (its later nonces become queued), as geth's reset does. When the block changed who
+        may transact (``permissions_changed``), every transaction the next block may no longer
+        carry is dropped: a suspended or revoked sender's pending ones, say.
 
         Runs on the event loop, so it reads only what may have changed (module docstring):
         a sender whose nonce moved otherwise is caught up by the periodic full refresh, or
         sooner when the builder drops its outdated transaction.
         """
         self._heads += 1
+        self._forget_full_buckets()
+        if permissions_changed:
+            self._drop_not_permitted(reader)
         moved, self._unsettled = self._unsettled, set()
         for tx_hash in included:
             entry = self._by_hash.get(tx_hash)
@@ -260,6 +321,21 @@ class TxPool:
             balance = reader.balance(address)
             for entry in [e for e in account.txs.values() if e.cost > balance]:
                 self._remove(entry)
+
+    def _drop_not_permitted(self, reader: AccountReader) -> None:
+        for entry in list(self._by_hash.values()):
+            refusal = reader.refusal(entry.sender, entry.tx)
+            if refusal is not None:
+                self._remove(entry)
+                logger.info(
+                    "pooled transaction dropped",
+                    extra={
+                        "fields": {
+                            "hash": entry.hash.hex(),
+                            "reason": str(AccountNotPermitted(refusal)),
+                        }
+                    },
+                )
 
     def drop(self, tx_hash: Hash32, reason: str) -> None:
         """Discard a transaction the block builder could not execute; the sender's later
@@ -304,7 +380,9 @@ class TxPool:
                 f"overshot {spent + cost - balance}"
             )
         if old is None and len(account.txs) >= self.rules.max_per_sender:
-            raise AccountLimitExceeded(f"pooled {len(account.txs)} txs")
+            raise AccountLimitExceeded(
+                f"pooled {len(account.txs)} txs, the most one sender may hold"
+            )
 
     def _make_room(
         self, nonce: int, slots: int, account: _Account, old: PooledTransaction | None

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // ethers v6, unmodified and with its defaults, against a node:
-//   node ethers_roundtrip.mjs RPC_URL ARTIFACT_JSON
-// A fresh random wallet (never funded) deploys the Recorder artifact, follows its Recorded
+//   node ethers_roundtrip.mjs RPC_URL ARTIFACT_JSON [PRIVATE_KEY]
+// A fresh wallet (never funded; random unless PRIVATE_KEY is given, as a permissioned chain
+// needs an account it permits) deploys the Recorder artifact, follows its Recorded
 // events with contract.on (over HTTP ethers polls eth_newFilter/eth_getFilterChanges), calls
 // record() three times, reads the values back and queries its Recorded events. Prints one
 // JSON line with what it saw; exits non-zero with a message on stderr on any error.
@@ -19,11 +20,11 @@ const RECORDS = [
 const WAIT_TIMEOUT_MS = 60_000
 
 function usage () {
-  console.error('usage: node ethers_roundtrip.mjs RPC_URL ARTIFACT_JSON')
+  console.error('usage: node ethers_roundtrip.mjs RPC_URL ARTIFACT_JSON [PRIVATE_KEY]')
   process.exit(2)
 }
 
-async function main (rpcUrl, artifactPath) {
+async function main (rpcUrl, artifactPath, walletKey) {
   const artifact = JSON.parse(readFileSync(artifactPath, 'utf8'))
   // Default options: request batching, network detection, ethers' own polling.
   const provider = new JsonRpcProvider(rpcUrl)
@@ -33,7 +34,7 @@ async function main (rpcUrl, artifactPath) {
     if (event.action === 'sendRpcPayload') payloads.push(event.payload)
   })
   try {
-    const wallet = Wallet.createRandom().connect(provider)
+    const wallet = (walletKey ? new Wallet(walletKey) : Wallet.createRandom()).connect(provider)
     const balance = await provider.getBalance(wallet.address)
     const network = await provider.getNetwork()
 
@@ -101,11 +102,11 @@ async function main (rpcUrl, artifactPath) {
   }
 }
 
-const [rpcUrl, artifactPath] = process.argv.slice(2)
+const [rpcUrl, artifactPath, walletKey] = process.argv.slice(2)
 if (!rpcUrl || !artifactPath) usage()
 
 try {
-  await main(rpcUrl, artifactPath)
+  await main(rpcUrl, artifactPath, walletKey)
   process.exit(0)
 } catch (error) {
   // ethers errors carry the failing request and the node's reply in .info / .error.

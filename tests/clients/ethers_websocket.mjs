@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // ethers v6, unmodified and with its defaults, against a node over WebSocket only:
-//   node ethers_websocket.mjs WS_URL ARTIFACT_JSON
-// A WebSocketProvider sends every request over the socket. A fresh random wallet (never
-// funded) deploys the Recorder artifact, follows its own Recorded events with contract.on
+//   node ethers_websocket.mjs WS_URL ARTIFACT_JSON [PRIVATE_KEY]
+// A WebSocketProvider sends every request over the socket. A fresh wallet (never funded;
+// random unless PRIVATE_KEY is given, as a permissioned chain needs an account it permits)
+// deploys the Recorder artifact, follows its own Recorded events with contract.on
 // (eth_subscribe "logs"), follows new blocks with provider.on('block') (eth_subscribe
 // "newHeads"), calls record() three times waiting for each receipt, and reads the events back
 // with queryFilter. Prints one JSON line with what it saw; exits non-zero with a message on
@@ -21,7 +22,7 @@ const WAIT_TIMEOUT_MS = 60_000
 const BLOCKS_TO_SEE = 3
 
 function usage () {
-  console.error('usage: node ethers_websocket.mjs WS_URL ARTIFACT_JSON')
+  console.error('usage: node ethers_websocket.mjs WS_URL ARTIFACT_JSON [PRIVATE_KEY]')
   process.exit(2)
 }
 
@@ -35,7 +36,7 @@ function deferred (what) {
   return { promise, settle }
 }
 
-async function main (wsUrl, artifactPath) {
+async function main (wsUrl, artifactPath, walletKey) {
   const artifact = JSON.parse(readFileSync(artifactPath, 'utf8'))
   const provider = new WebSocketProvider(wsUrl)
   // Observe (never alter) what ethers sends: its 'debug' events carry each payload.
@@ -52,7 +53,7 @@ async function main (wsUrl, artifactPath) {
       if (blocks.length === BLOCKS_TO_SEE) blocksSeen.settle()
     })
 
-    const wallet = Wallet.createRandom().connect(provider)
+    const wallet = (walletKey ? new Wallet(walletKey) : Wallet.createRandom()).connect(provider)
     const factory = new ContractFactory(artifact.abi, artifact.bytecode, wallet)
     const contract = await factory.deploy()
     const deployReceipt = await contract.deploymentTransaction().wait(1, WAIT_TIMEOUT_MS)
@@ -105,11 +106,11 @@ async function main (wsUrl, artifactPath) {
   }
 }
 
-const [wsUrl, artifactPath] = process.argv.slice(2)
+const [wsUrl, artifactPath, walletKey] = process.argv.slice(2)
 if (!wsUrl || !artifactPath) usage()
 
 try {
-  await main(wsUrl, artifactPath)
+  await main(wsUrl, artifactPath, walletKey)
   process.exit(0)
 } catch (error) {
   console.error(`ethers_websocket failed: ${error?.shortMessage ?? error?.message ?? error}`)

@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 import rlp
+from eth.vm.forks.prague.transactions import PragueTransactionBuilder
+from eth_account import Account
+from eth_utils import keccak
 
 from genesis.dev_keys import dev_validator_key
 from node.audit.block_source import ChainFileSource
@@ -146,8 +149,8 @@ def test_the_report_counts_every_block_and_transaction_after_genesis(
     )
     assert result.to_json()["checks"] == [
         "decoding", "parent-link", "seals", "proposer", "timestamp", "header-fields",
-        "transactions-root", "transaction-validity", "gas-used", "receipts-root", "logs-bloom",
-        "state-root", "requests-hash",
+        "transactions-root", "permissioning", "transaction-validity", "gas-used",
+        "receipts-root", "logs-bloom", "state-root", "requests-hash",
     ]  # fmt: skip
 
 
@@ -430,6 +433,35 @@ def test_a_block_forged_and_resealed_by_a_validator_fails_the_check_it_breaks(
     make, check = FORGERIES[forgery]
     tampered = with_block(blocks, BAD, resealed(blocks[BAD], make(blocks)))
     assert first_failure(scenario, tampered, tmp_path) == (BAD, check)
+
+
+def test_a_block_carrying_an_unregistered_accounts_transaction_fails_permissioning(
+    scenario: ScenarioChain, blocks: list[bytes], tmp_path: Path
+) -> None:
+    """The rule every validator applies to a proposal: a replay finds the block and the
+    sender with the same words."""
+    stranger = Account.from_key(keccak(b"an account no exchange registered"))
+    raw = stranger.sign_transaction(
+        {"type": 2, "chainId": 1337, "nonce": 0, "to": stranger.address, "gas": 21_000,
+         "value": 0, "maxFeePerGas": 0, "maxPriorityFeePerGas": 0}
+    ).raw_transaction  # fmt: skip
+    forbidden = PragueTransactionBuilder.decode(bytes(raw))
+
+    def carry(block: QbftBlock) -> QbftBlock:
+        body = (*block.transactions, forbidden)
+        root = trie_root_and_nodes(body)[0]
+        return block.copy(transactions=body, header=block.header.copy(transaction_root=root))
+
+    tampered = with_block(blocks, BAD, resealed(blocks[BAD], carry))
+    failure = replay_blocks(scenario, tampered, tmp_path).failure
+    index = len(rlp.decode(blocks[BAD], sedes=QbftBlock).transactions)
+    assert (failure.block, failure.check, failure.detail) == (
+        BAD,
+        "permissioning",
+        f"transaction {index} (0x{bytes(forbidden.hash).hex()}) from {stranger.address}:"
+        f" account not permitted: {stranger.address} is not registered (no operator of an"
+        " active exchange, regulator, regulator root or active participant)",
+    )
 
 
 @pytest.mark.parametrize(

@@ -122,7 +122,8 @@ def kill_at_a_random_moment(node: NodeProcess, rng: random.Random, round_number:
 
 
 def test_fifty_sigkills_during_block_production_leave_a_whole_head(tmp_path: Path) -> None:
-    datadir = make_network(tmp_path)
+    senders = [Account.from_key((0xC0FFEE + i).to_bytes(32, "big")) for i in range(SENDERS)]
+    datadir = make_network(tmp_path, bootstrap=[bytes.fromhex(a.address[2:]) for a in senders])
     chain_id = load_genesis(datadir / "genesis.json").chain_id
     rng = random.Random(20261122)
     survivors: dict[int, str] = {}

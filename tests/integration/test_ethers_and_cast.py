@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import requests
+from eth_account import Account
 from eth_utils import keccak
 
 from node.artifacts import ARTIFACTS_DIR, load_artifact
@@ -53,6 +54,17 @@ CAST_KEY = "0x" + (0xCA57_0001).to_bytes(32, "big").hex()
 CAST_DEFAULT_FEES_KEY = "0x" + (0xCA57_0002).to_bytes(32, "big").hex()
 CAST_WS_KEY = "0x" + (0xCA57_0003).to_bytes(32, "big").hex()
 CAST_STREAM_KEY = "0x" + (0xCA57_0004).to_bytes(32, "big").hex()
+ETHERS_KEY = "0x" + (0xE7E5_0001).to_bytes(32, "big").hex()
+ETHERS_WS_KEY = "0x" + (0xE7E5_0002).to_bytes(32, "big").hex()
+PERMITTED = (
+    CAST_KEY,
+    CAST_DEFAULT_FEES_KEY,
+    CAST_WS_KEY,
+    CAST_STREAM_KEY,
+    ETHERS_KEY,
+    ETHERS_WS_KEY,
+)
+"""The chain is permissioned: these accounts are its genesis bootstrap accounts."""
 # cast (alloy) asks a tip of at least 1 wei by default, which an account with no balance
 # cannot pay: on a chain with free gas cast needs these, as on geth or Besu.
 ZERO_FEES = ("--gas-price", "0", "--priority-gas-price", "0")
@@ -120,7 +132,8 @@ def cast_json(node: NodeProcess, command: str, *arguments: str, url: str | None 
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
-    datadir = make_network(tmp_path_factory.mktemp("clients"))
+    bootstrap = [bytes.fromhex(Account.from_key(key).address[2:]) for key in PERMITTED]
+    datadir = make_network(tmp_path_factory.mktemp("clients"), bootstrap=bootstrap)
     with running_node(datadir, "--ws", "127.0.0.1:0") as process:
         yield process
 
@@ -143,7 +156,7 @@ def ethers_run(node: NodeProcess) -> dict[str, Any]:
     node_js = node_executable()
     require_installed(NODE_MODULES / "ethers" / "package.json", "ethers")
     done = subprocess.run(
-        [node_js, str(ETHERS_SCRIPT), node.rpc_url, str(RECORDER_ARTIFACT)],
+        [node_js, str(ETHERS_SCRIPT), node.rpc_url, str(RECORDER_ARTIFACT), ETHERS_KEY],
         capture_output=True,
         text=True,
         timeout=CLIENT_TIMEOUT_SECONDS,
@@ -163,7 +176,7 @@ def ethers_ws_run(node: NodeProcess, ws_url: str) -> dict[str, Any]:
     node_js = node_executable()
     require_installed(NODE_MODULES / "ethers" / "package.json", "ethers")
     done = subprocess.run(
-        [node_js, str(ETHERS_WS_SCRIPT), ws_url, str(RECORDER_ARTIFACT)],
+        [node_js, str(ETHERS_WS_SCRIPT), ws_url, str(RECORDER_ARTIFACT), ETHERS_WS_KEY],
         capture_output=True,
         text=True,
         timeout=CLIENT_TIMEOUT_SECONDS,
@@ -200,7 +213,7 @@ def cast_records(node: NodeProcess, cast_deployment: dict[str, Any]) -> list[dic
 # ethers
 
 
-def test_ethers_deploys_the_recorder_from_a_random_wallet_that_was_never_funded(
+def test_ethers_deploys_the_recorder_from_a_fresh_wallet_that_was_never_funded(
     ethers_run: dict[str, Any],
 ) -> None:
     assert ethers_run["walletBalance"] == "0"

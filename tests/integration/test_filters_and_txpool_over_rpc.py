@@ -23,7 +23,10 @@ FILTER_NOT_FOUND = {"code": -32000, "message": "filter not found"}
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
-    with running_node(make_network(tmp_path_factory.mktemp("filters"))) as process:
+    seeded = [bytes.fromhex(account(seed).address[2:]) for seed in (0x21, 0x31, 0x41)]
+    with running_node(
+        make_network(tmp_path_factory.mktemp("filters"), bootstrap=seeded)
+    ) as process:
         yield process
 
 

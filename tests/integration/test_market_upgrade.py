@@ -86,7 +86,8 @@ def run_upgrade(m: MarketNode, up: Upgrade) -> None:
 
     artifact = load_artifact("ParticipantRegistry")
     factory = m.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-    deployed = send(m.w3, factory.constructor(), participant(8), gas=GAS)  # type: ignore[arg-type]
+    # Only regulators and exchange operators may create contracts (permissioning).
+    deployed = send(m.w3, factory.constructor(), operator(up.codes[0]), gas=GAS)  # type: ignore[arg-type]
     assert deployed["status"] == 1
     up.implementation = to_checksum_address(deployed["contractAddress"])
 

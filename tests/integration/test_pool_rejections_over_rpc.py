@@ -16,7 +16,10 @@ TO = "0x" + "22" * 20
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
-    with running_node(make_network(tmp_path_factory.mktemp("rejections"))) as process:
+    bootstrap = [bytes.fromhex(SENDER.address[2:])]
+    with running_node(
+        make_network(tmp_path_factory.mktemp("rejections"), bootstrap=bootstrap)
+    ) as process:
         yield process
 
 

@@ -13,8 +13,8 @@ from tests.support.rpc import rpc
 def test_restart_keeps_every_block_and_receipt_and_continues_from_the_head(
     tmp_path: Path,
 ) -> None:
-    datadir = make_network(tmp_path)
     account = Account.from_key(b"\x42" * 32)
+    datadir = make_network(tmp_path, bootstrap=[bytes.fromhex(account.address[2:])])
     sent = []
     with running_node(datadir) as node:
         chain_id = int(str(rpc(node.rpc_url, "eth_chainId")), 16)

@@ -21,7 +21,11 @@ CALLS_PER_SENDER = 20
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
-    datadir = make_network(tmp_path_factory.mktemp("e2e"))
+    used = [*range(SENDERS), 4, 500, 999]
+    datadir = make_network(
+        tmp_path_factory.mktemp("e2e"),
+        bootstrap=[bytes.fromhex(fresh_account(i).address[2:]) for i in used],
+    )
     with running_node(datadir) as process:
         yield process
 

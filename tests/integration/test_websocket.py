@@ -66,6 +66,10 @@ def account(seed: int) -> LocalAccount:
     return Account.from_key(bytes([seed]) * 32)
 
 
+SEEDED = [bytes.fromhex(account(seed).address[2:]) for seed in range(0x41, 0x50)]
+"""The senders of these tests, permitted as the network's bootstrap accounts."""
+
+
 class Sender:
     """Signs and sends transactions of one never-funded account over HTTP (gas is free)."""
 
@@ -141,7 +145,7 @@ def results(messages: list[dict[str, Any]]) -> list[Any]:
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
-    datadir = make_network(tmp_path_factory.mktemp("websocket"))
+    datadir = make_network(tmp_path_factory.mktemp("websocket"), bootstrap=SEEDED)
     with running_node(datadir, "--ws", "127.0.0.1:0") as process:
         yield process
 
@@ -459,7 +463,7 @@ def small_receive_buffer_socket(address_info: Any) -> socket.socket:
 def test_a_subscriber_that_stops_reading_is_disconnected_with_1008_and_a_log_line(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    datadir = make_network(tmp_path_factory.mktemp("slow-subscriber"))
+    datadir = make_network(tmp_path_factory.mktemp("slow-subscriber"), bootstrap=SEEDED)
     arguments = ("--ws", "127.0.0.1:0", "--ws-send-queue-bytes", str(SLOW_QUEUE_BYTES))
     with running_node(datadir, *arguments) as node:
         assert node.ws_url is not None
@@ -499,7 +503,7 @@ def test_a_subscriber_that_stops_reading_is_disconnected_with_1008_and_a_log_lin
 def test_stopping_the_node_closes_its_websocket_connections_with_1001(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    datadir = make_network(tmp_path_factory.mktemp("ws-shutdown"))
+    datadir = make_network(tmp_path_factory.mktemp("ws-shutdown"), bootstrap=SEEDED)
     with running_node(datadir, "--ws", "127.0.0.1:0") as node:
         assert node.ws_url is not None
         ws_url = node.ws_url

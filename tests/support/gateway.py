@@ -67,10 +67,13 @@ def gateway_url(node: NodeProcess) -> str:
 
 
 @contextmanager
-def gateway_node(root: Path, *extra: str) -> Iterator[tuple[NodeProcess, GatewayClient]]:
-    """A one-validator consortium node serving the gateway on a free port."""
+def gateway_node(
+    root: Path, *extra: str, rpc_auth: bool = False
+) -> Iterator[tuple[NodeProcess, GatewayClient]]:
+    """A one-validator consortium node serving the gateway on a free port (its JSON-RPC
+    asking for bearer tokens if ``rpc_auth``)."""
     datadir = make_consortium_network(root)
-    node = start_node(datadir, "--gateway", "127.0.0.1:0", *extra)
+    node = start_node(datadir, "--gateway", "127.0.0.1:0", *extra, rpc_auth=rpc_auth)
     try:
         yield node, GatewayClient(gateway_url(node))
     finally:

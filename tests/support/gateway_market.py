@@ -19,7 +19,7 @@ from client.contracts import encode_exchange_code
 from client.demand_offers import offer_commitment
 from tests.support.gateway import GatewayClient, gateway_node
 from tests.support.market_node import MarketNode, operator, participant
-from tests.support.node_process import NodeProcess
+from tests.support.node_process import NodeProcess, rpc_token
 
 A, B, C = "SHDE", "SZDE", "BJIDE"
 SUPPLIER, BUYER, EVALUATOR = 1 << 0, 1 << 1, 1 << 3
@@ -50,6 +50,8 @@ class GatewayMarket:
     grant: int = 0
     demand: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
+    operator_rpc_token: str | None = None
+    """The JSON-RPC token the story was made with, when the node asks for tokens."""
 
     @property
     def seller(self) -> Any:
@@ -195,11 +197,15 @@ def post_demand(m: MarketNode, story: GatewayMarket) -> None:
 
 
 @contextmanager
-def gateway_market(root: Path, *extra: str) -> Iterator[GatewayMarket]:
+def gateway_market(root: Path, *extra: str, rpc_auth: bool = False) -> Iterator[GatewayMarket]:
+    """The market above; with ``rpc_auth`` the node's JSON-RPC asks for tokens, and the story
+    is sent with an exchange operator's."""
     with gateway_node(
-        root, "--no-empty-blocks", "--gateway-rate", "1000", "--gateway-burst", "1000", *extra
-    ) as (node, client):
-        market = MarketNode(connect(node.rpc_url))
-        story = GatewayMarket(node, client, market)
+        root, "--no-empty-blocks", "--gateway-rate", "1000", "--gateway-burst", "1000", *extra,
+        rpc_auth=rpc_auth,
+    ) as (node, client):  # fmt: skip
+        token = rpc_token(node.datadir, "operator") if rpc_auth else None
+        market = MarketNode(connect(node.rpc_url, token=token))
+        story = GatewayMarket(node, client, market, operator_rpc_token=token)
         build_market(market, story)
         yield story

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +43,19 @@ class NodeProcess:
         self.process.wait(30)
 
 
-def make_network(root: Path, *, accounts: int = 5, block_period: int = 1) -> Path:
-    """A one-validator network and its initialised validator data directory."""
+def make_network(
+    root: Path, *, accounts: int = 5, block_period: int = 1, bootstrap: Sequence[bytes] = ()
+) -> Path:
+    """A one-validator network and its initialised validator data directory; its dev accounts
+    and ``bootstrap`` may transact (the genesis bootstrap accounts)."""
     network = root / "network"
-    write_network(network, validators=1, accounts=accounts, block_period_seconds=block_period)
+    write_network(
+        network,
+        validators=1,
+        accounts=accounts,
+        block_period_seconds=block_period,
+        bootstrap_accounts=bootstrap,
+    )
     datadir = root / "validator-1"
     init_datadir(datadir, network / "genesis.json", network / "validator-1" / "key")
     return datadir
@@ -92,21 +101,36 @@ def run_dcl(*arguments: str | Path, timeout: float = 300) -> subprocess.Complete
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def start_node(datadir: Path, *extra_args: str, log_level: str = "info") -> NodeProcess:
-    return spawn_node(datadir, *extra_args, log_level=log_level).ready()
+def start_node(
+    datadir: Path,
+    *extra_args: str,
+    log_level: str = "info",
+    rpc_auth: bool = False,
+    module: str = "node.cli",
+) -> NodeProcess:
+    return spawn_node(
+        datadir, *extra_args, log_level=log_level, rpc_auth=rpc_auth, module=module
+    ).ready()
 
 
 def spawn_node(
-    datadir: Path, *extra_args: str, log_level: str = "info", module: str = "node.cli"
+    datadir: Path,
+    *extra_args: str,
+    log_level: str = "info",
+    rpc_auth: bool = False,
+    module: str = "node.cli",
 ) -> StartingProcess:
     return spawn_dcl(
-        datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level, module=module
-    )
+        datadir, "run", "--datadir", str(datadir), *extra_args, log_level=log_level,
+        rpc_auth=rpc_auth, module=module,
+    )  # fmt: skip
 
 
-def start_dcl(datadir: Path, *arguments: str, log_level: str = "info") -> NodeProcess:
+def start_dcl(
+    datadir: Path, *arguments: str, log_level: str = "info", rpc_auth: bool = False
+) -> NodeProcess:
     """Run ``dcl ARGUMENTS --rpc 127.0.0.1:0`` and wait until it prints its endpoints."""
-    return spawn_dcl(datadir, *arguments, log_level=log_level).ready()
+    return spawn_dcl(datadir, *arguments, log_level=log_level, rpc_auth=rpc_auth).ready()
 
 
 @dataclass
@@ -130,13 +154,19 @@ class StartingProcess:
 
 
 def spawn_dcl(
-    datadir: Path, *arguments: str, log_level: str = "info", module: str = "node.cli"
+    datadir: Path,
+    *arguments: str,
+    log_level: str = "info",
+    rpc_auth: bool = False,
+    module: str = "node.cli",
 ) -> StartingProcess:
-    """Launch ``dcl ARGUMENTS --rpc 127.0.0.1:0`` without waiting for it (``module``: a
-    test's variant of the ``dcl`` command, run as ``python -m MODULE``)."""
+    """Launch ``dcl ARGUMENTS --rpc 127.0.0.1:0`` without waiting for it; its JSON-RPC takes
+    no tokens (``--rpc-no-auth``, loopback) unless ``rpc_auth``, for the tests of
+    authentication itself (``module``: a test's variant of the ``dcl`` command, run as
+    ``python -m MODULE``)."""
     command = [
         sys.executable, "-m", module, "--log-level", log_level, *arguments,
-        "--rpc", "127.0.0.1:0",
+        "--rpc", "127.0.0.1:0", *([] if rpc_auth else ["--rpc-no-auth"]),
     ]  # fmt: skip
     process = subprocess.Popen(
         command,
@@ -153,13 +183,23 @@ def spawn_dcl(
 
 
 @contextmanager
-def running_node(datadir: Path, *extra_args: str) -> Iterator[NodeProcess]:
-    node = start_node(datadir, *extra_args)
+def running_node(datadir: Path, *extra_args: str, rpc_auth: bool = False) -> Iterator[NodeProcess]:
+    node = start_node(datadir, *extra_args, rpc_auth=rpc_auth)
     try:
         yield node
     finally:
         if node.process.poll() is None:
             node.stop()
+
+
+def rpc_token(datadir: Path, role: str, account: str | None = None) -> str:
+    """A bearer token for the node of ``datadir``, issued by `dcl rpc-token`."""
+    arguments: list[str | Path] = ["rpc-token", "--datadir", datadir, "--role", role]
+    if account is not None:
+        arguments += ["--account", account]
+    issued = run_dcl(*arguments)
+    assert issued.returncode == 0, issued.stderr
+    return issued.stdout.strip()
 
 
 def wait_for(predicate: object, timeout: float = 30, interval: float = 0.1) -> None:

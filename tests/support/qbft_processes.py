@@ -74,9 +74,18 @@ class QbftNetwork:
     max_round_timeout: str = MAX_ROUND_TIMEOUT_SECONDS
 
     @classmethod
-    def create(cls, root: Path, size: int, *, request_timeout: int = 1) -> QbftNetwork:
+    def create(
+        cls, root: Path, size: int, *, request_timeout: int = 1, bootstrap: Sequence[bytes] = ()
+    ) -> QbftNetwork:
+        """``size`` validators of a network without a consortium, whose dev accounts and
+        ``bootstrap`` may transact."""
         network = root / "network"
-        write_network(network, validators=size, request_timeout_seconds=request_timeout)
+        write_network(
+            network,
+            validators=size,
+            request_timeout_seconds=request_timeout,
+            bootstrap_accounts=bootstrap,
+        )
         members = []
         for index in range(1, size + 1):
             datadir = init_datadir(
@@ -102,11 +111,16 @@ class QbftNetwork:
         return member
 
     def start(
-        self, member: Member, *extra: str, log_level: str = "info", module: str = "node.cli"
+        self,
+        member: Member,
+        *extra: str,
+        log_level: str = "info",
+        dials: list[Member] | None = None,
+        module: str = "node.cli",
     ) -> NodeProcess:
-        """Start ``member`` dialling every validator, with ``extra`` ``dcl run`` options
-        (``module``: a test's variant of the ``dcl`` command)."""
-        member.process = self._spawn(member, log_level, module, extra).ready()
+        """Start ``member`` dialling (and naming as allowed) every validator, or ``dials``,
+        with ``extra`` ``dcl run`` options; ``module`` runs a patched node."""
+        member.process = self._spawn(member, log_level, module, extra, dials).ready()
         return member.process
 
     def start_many(
@@ -124,8 +138,9 @@ class QbftNetwork:
         log_level: str,
         module: str = "node.cli",
         extra: Sequence[str] = (),
+        dials: list[Member] | None = None,
     ) -> StartingProcess:
-        peers = [m.url for m in self.validators if m is not member]
+        peers = [m.url for m in (self.validators if dials is None else dials) if m is not member]
         arguments = [
             "--p2p", f"127.0.0.1:{member.url.port}",
             *(arg for url in peers for arg in ("--peer", str(url))),

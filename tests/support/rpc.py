@@ -11,10 +11,14 @@ class RpcError(RuntimeError):
         self.error = error
 
 
-def rpc(url: str, method: str, *params: object, timeout: float = 60) -> object:
-    """The result of one call; an error answer raises :class:`RpcError`."""
+def rpc(
+    url: str, method: str, *params: object, timeout: float = 60, token: str | None = None
+) -> object:
+    """The result of one call (with a bearer ``token`` if given); an error answer raises
+    :class:`RpcError`."""
     body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
-    reply = requests.post(url, json=body, timeout=timeout).json()
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    reply = requests.post(url, json=body, timeout=timeout, headers=headers).json()
     if "error" in reply:
         raise RpcError(reply["error"])
     return reply["result"]

@@ -21,6 +21,7 @@ from node.rpc.methods import (
     eth_subscribe,
     eth_transactions,
     net,
+    perm,
     qbft,
     txpool,
     web3,
@@ -43,6 +44,7 @@ _MODULES: tuple[ModuleType, ...] = (
     txpool,
     debug,
     qbft,
+    perm,
 )
 
 

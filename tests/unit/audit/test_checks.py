@@ -15,6 +15,19 @@ def test_a_chain_without_qbft_is_replayed_without_seal_and_proposer_checks() -> 
     assert checks_for(qbft=True) == CHECKS
 
 
+def test_a_chain_without_permissioning_is_replayed_without_its_check() -> None:
+    assert checks_for(qbft=True, permissioned=False) == tuple(
+        c for c in CHECKS if c != "permissioning"
+    )
+
+
+def test_permissioning_is_checked_after_the_body_and_before_execution() -> None:
+    assert CHECKS[CHECKS.index("transactions-root") + 1 :][:2] == (
+        "permissioning",
+        "transaction-validity",
+    )
+
+
 def test_identical_execution_results_pass() -> None:
     compare_execution(HEADER, HEADER.copy())
 

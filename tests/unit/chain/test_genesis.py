@@ -297,6 +297,31 @@ MALFORMED: list[tuple[str, str, Any, str]] = [
         "0x01" + "00" * 32,
         f"alloc {CONTRACT} storage value must be at most 32 bytes",
     ),
+    ("a dcl section that is a list", "config.dcl", [], "config.dcl must be an object"),
+    (
+        "permissioning that is not a boolean",
+        "config.dcl",
+        {"permissioning": "yes"},
+        "config.dcl.permissioning must be true or false",
+    ),
+    (
+        "an unknown dcl key",
+        "config.dcl",
+        {"permissioning": True, "allowEveryone": True},
+        "config.dcl has unknown keys: allowEveryone",
+    ),
+    (
+        "bootstrap accounts without permissioning",
+        "config.dcl",
+        {"bootstrapAccounts": ["0x" + FUNDED]},
+        "config.dcl.bootstrapAccounts needs config.dcl.permissioning: true",
+    ),
+    (
+        "a bootstrap account that is no address",
+        "config.dcl",
+        {"permissioning": True, "bootstrapAccounts": ["0x12"]},
+        "config.dcl.bootstrapAccounts[0] is not an address: '0x12'",
+    ),
     (
         "a storage key above 32 bytes",
         f"alloc.{CONTRACT}.storage.0x01{'00' * 32}",
@@ -317,6 +342,33 @@ def test_a_malformed_genesis_raises_genesis_error_naming_the_problem(
     with pytest.raises(GenesisError) as refused:
         parse_genesis(document)
     assert str(refused.value).startswith(message)
+
+
+def test_permissioning_and_its_bootstrap_accounts_are_read_from_config_dcl() -> None:
+    document = besu_style_genesis()
+    document["config"]["dcl"] = {"permissioning": True, "bootstrapAccounts": ["0x" + FUNDED]}
+    permissioning = parse_genesis(document).permissioning
+    assert permissioning is not None
+    assert permissioning.bootstrap_accounts == {address(FUNDED)}
+
+
+def test_a_genesis_without_config_dcl_or_with_permissioning_false_is_not_permissioned() -> None:
+    document = besu_style_genesis()
+    assert parse_genesis(document).permissioning is None
+    document["config"]["dcl"] = {"permissioning": False}
+    assert parse_genesis(document).permissioning is None
+
+
+def test_an_imported_ethereum_chain_is_never_permissioned() -> None:
+    document = besu_style_genesis()
+    del document["config"]["qbft"]
+    document["config"]["dcl"] = {"permissioning": True}
+    with pytest.raises(GenesisError) as refused:
+        parse_genesis(document)
+    assert str(refused.value) == (
+        "config.dcl.permissioning applies to QBFT chains only: an imported Ethereum chain is"
+        " never permissioned"
+    )
 
 
 @pytest.mark.parametrize("fork_key", ["osakaTime", "bpo1Time"])

@@ -94,3 +94,11 @@ def test_a_dev_only_consortium_is_flagged_when_used(
         f"warning: {SAMPLE} is marked DEV ONLY: "
         "DEV ONLY: these keys are public; never use them outside a local devnet"
     )
+
+
+def test_a_consortium_genesis_switches_permissioning_on_without_bootstrap_accounts(
+    tmp_path: Path,
+) -> None:
+    main(["genesis", "new", "--consortium", str(SAMPLE), "--out", str(tmp_path)])
+    document = json.loads((tmp_path / "genesis.json").read_text())
+    assert document["config"]["dcl"] == {"permissioning": True, "bootstrapAccounts": []}

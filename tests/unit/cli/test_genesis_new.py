@@ -93,3 +93,15 @@ def test_a_node_key_that_is_not_hex_is_refused(tmp_path: Path) -> None:
     data.key_file.write_text("not a key\n")
     with pytest.raises(DataDirError, match="is not a hex private key"):
         data.load_key()
+
+
+def test_genesis_new_switches_permissioning_on_with_the_dev_accounts_as_bootstrap_accounts(
+    tmp_path: Path,
+) -> None:
+    main(["genesis", "new", "--validators", "1", "--accounts", "2", "--out", str(tmp_path)])
+    listed = json.loads((tmp_path / "dev-only-accounts.json").read_text())
+    genesis = load_genesis(tmp_path / "genesis.json")
+    assert genesis.permissioning is not None
+    assert genesis.permissioning.bootstrap_accounts == {
+        bytes.fromhex(a["address"][2:]) for a in listed["accounts"]
+    }

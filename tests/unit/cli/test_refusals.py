@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,58 @@ def test_a_log_range_limit_that_is_not_a_positive_integer_is_refused(
 def test_the_default_log_range_limit_is_ten_thousand_blocks() -> None:
     args = build_parser().parse_args(["run", "--datadir", "d"])
     assert (args.rpc_max_log_range, args.ws) == (10_000, None)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "exposed"),
+    [
+        (["--rpc", "0.0.0.0:0"], "0.0.0.0"),
+        (["--rpc", "127.0.0.1:0", "--ws", "192.168.1.5:0"], "192.168.1.5"),
+    ],
+)
+def test_json_rpc_without_tokens_is_refused_off_loopback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], exposed: str
+) -> None:
+    node = tmp_path / "node"
+    assert (
+        main(["init", "--genesis", str(new_network(tmp_path / "net")), "--datadir", str(node)]) == 0
+    )
+    capsys.readouterr()
+
+    status = main(["run", "--datadir", str(node), *arguments, "--rpc-no-auth"])
+
+    assert (status, capsys.readouterr().err) == (
+        1,
+        "dcl: error: --rpc-no-auth serves JSON-RPC to anyone who reaches it: it is refused on"
+        f" {exposed}, which is not a loopback address\n",
+    )
+
+
+def test_rpc_token_issues_a_token_the_nodes_secret_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from node.rpc.auth import Role, verify_token
+
+    node = tmp_path / "node"
+    main(["init", "--genesis", str(new_network(tmp_path / "net")), "--datadir", str(node)])
+    capsys.readouterr()
+    account = "0x4dBEc02F7AAca7f1B3962e1E6732fEFD63790964"
+    assert (
+        main(["rpc-token", "--datadir", str(node), "--role", "participant", "--account", account])
+        == 0
+    )
+    token = capsys.readouterr().out.strip()
+    caller = verify_token(DataDir(node).rpc_secret(), token, now=int(time.time()))
+    assert (caller.role, caller.account) == (Role.PARTICIPANT, bytes.fromhex(account[2:]))
+
+
+def test_a_participant_token_needs_its_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    node = tmp_path / "node"
+    main(["init", "--genesis", str(new_network(tmp_path / "net")), "--datadir", str(node)])
+    capsys.readouterr()
+    assert main(["rpc-token", "--datadir", str(node), "--role", "participant"]) == 1
+    assert capsys.readouterr().err == (
+        "dcl: error: a participant's token names its account: add --account 0x...\n"
+    )

@@ -41,3 +41,11 @@ def test_an_allowlist_file_line_that_is_not_a_key_is_refused_with_its_line(
     path.write_text("# observers\nnot-a-key\n")
     with pytest.raises(PeerUrlError, match="allowlist:2: node public key is not hex"):
         read_allowlist_file(path)
+
+
+def test_a_node_the_registry_admits_is_allowed_while_it_admits_it() -> None:
+    registered = {address_of(OBSERVER)}
+    allowlist = Allowlist([], lambda: [], lambda address: address in registered)
+    assert allowlist.allows(node_public_key(OBSERVER))
+    registered.clear()
+    assert not allowlist.allows(node_public_key(OBSERVER))

@@ -27,6 +27,8 @@ class MemoryReader:
     balances: dict[bytes, int] = field(default_factory=dict)
     nonce_reads: list[bytes] = field(default_factory=list)
     balance_reads: list[bytes] = field(default_factory=list)
+    refused: dict[bytes, str] = field(default_factory=dict)
+    """Senders the next block may not carry, with the permissioning rule's reason."""
 
     def nonce(self, address: Address) -> int:
         self.nonce_reads.append(address)
@@ -36,6 +38,9 @@ class MemoryReader:
         self.balance_reads.append(address)
         return self.balances.get(address, 0)
 
+    def refusal(self, sender: Address, tx: SignedTransactionAPI) -> str | None:
+        return self.refused.get(sender)
+
 
 class Wallet:
     """Signs transactions with one fixed key; defaults are a zero-fee EIP-1559 transfer."""
@@ -44,6 +49,7 @@ class Wallet:
         self.key = bytes([key_byte]) * 32
         self.private_key = keys.PrivateKey(self.key)
         self.address = Address(self.private_key.public_key.to_canonical_address())
+        self.checksum = self.private_key.public_key.to_checksum_address()
 
     def raw(self, nonce: int = 0, **fields: Any) -> bytes:
         """Sign with eth-account; `gasPrice` makes a legacy (or type-1) transaction."""

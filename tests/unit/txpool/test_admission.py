@@ -397,7 +397,9 @@ def test_new_nonce_beyond_the_per_sender_quota_is_rejected(reader, alice):
     pool.add(alice.tx(0), reader)
     pool.add(alice.tx(5), reader)
 
-    assert str(rejection(pool, alice.tx(1), reader)) == "account limit exceeded: pooled 2 txs"
+    assert str(rejection(pool, alice.tx(1), reader)) == (
+        "account limit exceeded: pooled 2 txs, the most one sender may hold"
+    )
 
 
 def test_replacement_is_allowed_at_the_per_sender_quota(reader, alice):
