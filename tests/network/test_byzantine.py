@@ -21,6 +21,7 @@ import pytest
 from node.consensus.messages import QbftMessage
 from node.consensus.round_id import RoundId
 from node.datadir import read_key
+from tests.support.byzantine_validator import SENDER_KEY_VARIABLE
 from tests.support.node_process import wait_for
 from tests.support.p2p_client import send_as
 from tests.support.qbft import Peer
@@ -41,7 +42,9 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QbftNetwork]:
     qbft.add_observer()
     try:
         qbft.start_many(qbft.validators[1:], log_level="debug")
-        qbft.start(qbft.validators[0], module="tests.support.byzantine_validator")
+        with pytest.MonkeyPatch.context() as environment:
+            environment.setenv(SENDER_KEY_VARIABLE, qbft.dev_account(0).key.hex())
+            qbft.start(qbft.validators[0], module="tests.support.byzantine_validator")
         yield qbft
     finally:
         qbft.stop_all()

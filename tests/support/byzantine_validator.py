@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 import sys
 from collections.abc import Sequence
@@ -57,6 +58,8 @@ from node.qbft_runner import QbftRunner
 from node.txpool.encoding import decode_raw_transaction
 
 REMEMBERED_BLOCKS = 64
+SENDER_KEY_VARIABLE = "DCL_BYZANTINE_SENDER_KEY"
+"""The environment variable holding the key that signs the second proposal's extra transfer."""
 
 
 def second_seal(key: bytes, digest: bytes) -> bytes:
@@ -155,15 +158,17 @@ class EquivocatingRunner(QbftRunner):
 
     def _second_block(self, block: QbftBlock, round_number: int) -> QbftBlock:
         """A valid block for the same height and round: ``block``'s transactions and one more,
-        a zero-fee transfer from a fresh key (gas is free on this chain)."""
-        sender = Account.create()
+        a zero-fee transfer from the account whose key ``SENDER_KEY_VARIABLE`` names (one the
+        permissioned chain lets transact, so the block is valid; gas is free on this chain)."""
+        sender = Account.from_key(os.environ[SENDER_KEY_VARIABLE])
+        parent = self._ledger.header_by_hash(block.header.parent_hash)
+        nonce = self._ledger.state_at(parent).get_nonce(bytes.fromhex(sender.address[2:]))
         signed = sender.sign_transaction(
-            {"type": 2, "chainId": self._ledger.chain_id, "nonce": 0, "gas": 21_000,
+            {"type": 2, "chainId": self._ledger.chain_id, "nonce": nonce, "gas": 21_000,
              "to": "0x" + "00" * 19 + "01", "value": 0, "maxFeePerGas": 0,
              "maxPriorityFeePerGas": 0}
         )  # fmt: skip
         extra = decode_raw_transaction(signed.raw_transaction, self._ledger.transaction_builder)
-        parent = self._ledger.header_by_hash(block.header.parent_hash)
         built = self._ledger.build_block(
             [*block.transactions, extra],
             coinbase=block.header.coinbase,
