@@ -5,7 +5,9 @@ by operators and regulators, by its sender, and by a participant who may see eve
 emitted; anyone else is answered 404, as for a transaction that does not exist.
 
 Checked before the pool, in this order: the raw bytes decode (a typed error otherwise); the
-recovered sender is the signed-in address; the recipient is a system proxy; the calldata
+recovered sender is the signed-in address; the chain's permissioning permits the sender at
+the head ("account not permitted: <reason>", as JSON-RPC answers); the recipient is a system
+proxy; the calldata
 starts with a selector of a function ``call_rules`` knows; one of the caller's roles in the
 head state may call it. The gateway holds no key: it relays bytes the participant signed.
 """
@@ -19,6 +21,7 @@ from aiohttp import web
 from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth_utils import to_checksum_address
 
+from node.chain.permissioning import NOT_PERMITTED
 from node.gateway import index
 from node.gateway.call_rules import is_system_proxy, known_call
 from node.gateway.context import (
@@ -61,13 +64,18 @@ def _recipient(tx: SignedTransactionAPI) -> str:
     return to_checksum_address(tx.to) if tx.to else "a contract creation"
 
 
-def check_transaction(tx: SignedTransactionAPI, caller: CallerRoles) -> str:
-    """The function the transaction calls, if the caller may relay it; else the refusal."""
+def check_transaction(
+    tx: SignedTransactionAPI, caller: CallerRoles, not_permitted: str | None = None
+) -> str:
+    """The function the transaction calls, if the caller may relay it; else the refusal.
+    ``not_permitted`` is why the chain's permissioning refuses the sender, if it does."""
     sender = to_checksum_address(tx.sender)
     if sender != caller.address:
         raise _refused(
             403, f"the transaction is signed by {sender}, not by the signed-in {caller.address}"
         )
+    if not_permitted is not None:
+        raise _refused(403, f"{NOT_PERMITTED}: {not_permitted}")
     if not is_system_proxy(tx.to):
         raise _refused(
             400,
@@ -103,7 +111,8 @@ async def submit(request: web.Request) -> web.Response:
         raise invalid([FieldError("body.raw", str(error))]) from None
     except Exception as error:  # py-evm and eth-keys refuse bad signatures with several types
         raise invalid([FieldError("body.raw", f"cannot recover the sender: {error}")]) from None
-    function = check_transaction(tx, caller)
+    not_permitted = backend.ledger.permissions_after(backend.ledger.head()).refusal(tx)
+    function = check_transaction(tx, caller, not_permitted)
     try:
         tx_hash = await backend.submit_raw_transaction(raw)
     except TxPoolError as error:

@@ -116,5 +116,22 @@ def test_a_suspended_participant_loses_its_roles_at_once(market: GatewayMarket) 
     response = market.gateway.post(
         "/v1/transactions", {"raw": signed(market, evaluator, call)}, token
     )
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["detail"]) == (
+        403,
+        f"account not permitted: {evaluator.address} may not transact: it is a suspended"
+        " participant",
+    )
     market.market.send(registry.reinstate(evaluator.address), operator("SHDE"))
+
+
+def test_an_unregistered_account_is_refused_as_json_rpc_refuses_it(market: GatewayMarket) -> None:
+    stranger = participant(19)
+    call = market.market.contract("TradeSettlement").functions.createOrder(
+        order_request(market.market, 4)
+    )
+    response = submit(market, stranger, signed(market, stranger, call))
+    assert (response.status_code, response.json()["detail"]) == (
+        403,
+        f"account not permitted: {stranger.address} is not registered (no operator of an"
+        " active exchange, regulator, regulator root or active participant)",
+    )
