@@ -192,8 +192,9 @@ def test_a_participant_reads_state_and_calls_views(setting: Setting) -> None:
     other = to_checksum_address(setting.story.other_buyer.address)
     code = rpc(setting.url, "eth_getCode", registry, "latest", token=setting.other)
     assert isinstance(code, str) and len(code) > 2
+    # The market's second buyer has sent one transaction: the demand it posted.
     assert (
-        rpc(setting.url, "eth_getTransactionCount", other, "latest", token=setting.other) == "0x0"
+        rpc(setting.url, "eth_getTransactionCount", other, "latest", token=setting.other) == "0x1"
     )
 
 
